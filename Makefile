@@ -1,0 +1,72 @@
+# Palīgs task index. `make help` lists the targets.
+SHELL := /bin/bash
+ENV_FILE ?= $(if $(wildcard .env),.env,.env.example)
+include $(ENV_FILE)
+export
+
+BOT_VENV := .venv/bot
+BOT_BIN := $(BOT_VENV)/bin
+PY := $(BOT_BIN)/python
+RASA := $(BOT_BIN)/rasa
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules bot/data/stories -name '*.yml' 2>/dev/null)
+PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
+MODEL := models/paligs.tar.gz
+
+.PHONY: help setup run test train i18n i18n-update validate lint bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BOT_VENV)/.installed: requirements/bot.txt requirements/bot.lock
+	rm -rf $(BOT_VENV)
+	"$$(scripts/find-python310)" -m venv $(BOT_VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
+	$(PY) -m pip install --quiet -r requirements/bot.txt -c requirements/bot.lock
+	touch $@
+
+bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
+	npm ci --prefix bot/web --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled catalogs and the responses built from them (rewritten only on change).
+build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/content/contacts.yml bot/data/content/languages.yml $(ENV_FILE)
+	$(PY) -m bot i18n compile
+	$(PY) -m bot build
+	touch $@
+
+$(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA)
+	$(RASA) train --domain build/domain --config config.yml \
+	  --data bot/data/nlu bot/data/rules --out models --fixed-model-name paligs
+
+setup: $(BOT_VENV)/.installed bot/web/node_modules/.installed build/.i18n ## create venvs, install, compile catalogs
+
+train: setup $(MODEL) ## train the model if data, config or responses changed
+
+i18n: setup ## compile the catalogs and rebuild the responses
+	$(PY) -m bot i18n check
+
+i18n-update: $(BOT_VENV)/.installed ## extract new strings into bot/locales/*.po (then translate them)
+	$(PY) -m bot i18n update
+	$(PY) -m bot i18n check || true
+
+run: train ## set up, train if needed, start everything (Ctrl-C stops)
+	scripts/run-all
+
+validate: setup ## rasa data validate --fail-on-warning
+	$(RASA) data validate --fail-on-warning --domain build/domain --config config.yml \
+	  --data bot/data/nlu bot/data/rules
+
+test: train ## set up, train if needed, run the whole suite
+	scripts/ensure-system-packages
+	$(PY) -m pytest tests
+
+lint: validate i18n ## data validation and catalog completeness
+
+bench: train ## benchmarks (training time, response latency)
+	$(PY) bench/run.py
+
+clean: ## remove venvs, builds and models (keeps var/)
+	rm -rf .venv build models bot/web/node_modules

@@ -1,0 +1,1 @@
+"""Palīgs: a multilingual helpline assistant (Rasa Open Source 3.6)."""

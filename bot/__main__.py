@@ -1,0 +1,84 @@
+"""python -m bot: the assistant's command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from bot.build import build_domain
+
+    changed = build_domain()
+    print("build/domain/responses.yml " + ("updated" if changed else "unchanged"))
+    return 0
+
+
+def _cmd_i18n(args: argparse.Namespace) -> int:
+    from bot import i18n_tasks
+
+    return i18n_tasks.run(args.task)
+
+
+def _cmd_serve_actions(args: argparse.Namespace) -> int:
+    from bot.action_server import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from bot.retention import purge_tracker_store
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    days = args.days if args.days is not None else settings.retention_days
+    removed = purge_tracker_store(settings.tracker_db_url, days)
+    print(f"removed {removed} conversation events older than {days} days")
+    return 0
+
+
+def _cmd_content(args: argparse.Namespace) -> int:
+    from bot.content_check import report
+
+    problems = report()
+    for line in problems:
+        print(line)
+    print(f"{len(problems)} fact(s) to verify")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m bot", description="Palīgs assistant tools.")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the domain's responses from the catalogs")
+    build.set_defaults(handler=_cmd_build)
+
+    i18n = commands.add_parser("i18n", help="gettext catalogs: extract, update, compile, check")
+    i18n.add_argument("task", choices=["extract", "update", "compile", "check"])
+    i18n.set_defaults(handler=_cmd_i18n)
+
+    serve = commands.add_parser("serve-actions", help="run the action server with the web chat")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=5055)
+    serve.set_defaults(handler=_cmd_serve_actions)
+
+    purge = commands.add_parser("purge", help="delete conversation events past the retention limit")
+    purge.add_argument("--days", type=int, default=None, help="default: TRACKER_RETENTION_DAYS")
+    purge.set_defaults(handler=_cmd_purge)
+
+    content = commands.add_parser("content", help="facts as data")
+    content.add_argument("task", choices=["check"])
+    content.set_defaults(handler=_cmd_content)
+    return main
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Custom actions, one module per capability; rasa-sdk loads every module here."""

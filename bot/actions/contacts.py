@@ -1,0 +1,35 @@
+"""action_show_contacts: the hotline and both providers, open or closed now."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import language_of, output_channel_of, say, translator_for
+from bot.contact_cards import contact_card
+from bot.content import contact_book
+
+SHOWN = ("hotline", "marta", "drosa_maja")
+
+
+class ActionShowContacts(Action):
+    def name(self) -> str:
+        return "action_show_contacts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        book = contact_book()
+        now = dt.datetime.now(ZoneInfo(book.timezone))
+        t = translator_for(tracker)
+        say(dispatcher, "utter_contacts_intro", lang, channel)
+        for contact_id in SHOWN:
+            dispatcher.utter_message(text=contact_card(book[contact_id], now, t))
+        say(dispatcher, "utter_contacts_danger", lang, channel)
+        return []

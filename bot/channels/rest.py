@@ -1,0 +1,89 @@
+"""REST channel at /webhooks/rest/webhook that answers bad requests with 4xx.
+
+Rasa's stock RestInput answers an empty body with HTTP 500 and lets the client
+choose the input channel name; this one validates first and tags messages as
+`rest`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from bot.session_metadata import clean_metadata
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_MESSAGE_CHARS = 4000
+MAX_SENDER_CHARS = 128
+
+
+def parse_rest_request(body: bytes) -> Dict[str, Any]:
+    """Validate a REST message body; raises ValueError with a reason for the client."""
+    if not body:
+        raise ValueError("empty body: send JSON with 'sender' and 'message'")
+    if len(body) > MAX_BODY_BYTES:
+        raise ValueError("body too large")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("body is not valid JSON")
+    if not isinstance(data, dict):
+        raise ValueError("body must be a JSON object")
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
+        raise ValueError(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters")
+    if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
+        raise ValueError(f"'message' must be a string of at most {MAX_MESSAGE_CHARS} characters")
+    metadata = clean_metadata(data.get("metadata"))
+    metadata["channel"] = "rest"
+    return {"sender": sender.strip(), "message": message, "metadata": metadata}
+
+
+class ValidatedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("paligs_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            try:
+                parsed = parse_rest_request(request.body)
+            except ValueError as error:
+                return response.json({"error": str(error)}, status=400)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        parsed["message"],
+                        collector,
+                        parsed["sender"],
+                        input_channel=self.name(),
+                        metadata=parsed["metadata"],
+                    )
+                )
+            except Exception:  # never echo the message text into logs or the answer
+                logger.exception("rest message failed for a conversation")
+                if not collector.messages:
+                    return response.json({"error": "temporarily unavailable"}, status=503)
+            return response.json(collector.messages)
+
+        return webhook
+
+

@@ -1,0 +1,23 @@
+"""Which language a person named: entity values to ISO codes.
+
+NLU synonyms map most names to codes already; this covers what slips through
+(a native name typed as is, a code in capitals).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from bot.languages import LanguageRegistry
+from bot.safety import normalise
+
+
+def language_code(value: Optional[str], languages: LanguageRegistry) -> Optional[str]:
+    """The code of a known language (enabled or not), or None."""
+    if not value:
+        return None
+    wanted = normalise(str(value))
+    for language in languages.all.values():
+        if wanted in (language.code, normalise(language.native_name)):
+            return language.code
+    return None

@@ -1,0 +1,57 @@
+"""The languages Palīgs offers, read from bot/data/content/languages.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from bot.paths import CONTENT_DIR
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    native_name: str
+    locale: str
+    direction: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class LanguageRegistry:
+    default: str
+    source_language: str
+    all: Dict[str, Language]
+
+    @property
+    def enabled(self) -> List[Language]:
+        return [lang for lang in self.all.values() if lang.enabled]
+
+    @property
+    def enabled_codes(self) -> List[str]:
+        return [lang.code for lang in self.enabled]
+
+    def supported(self, code: Optional[str]) -> Optional[str]:
+        """The code if people may use it, else None."""
+        code = (code or "").strip().lower()
+        return code if code in self.enabled_codes else None
+
+    def get(self, code: str) -> Language:
+        return self.all[code]
+
+
+def load_registry(path: Path) -> LanguageRegistry:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    languages = {item["code"]: Language(**item) for item in raw["languages"]}
+    return LanguageRegistry(
+        default=raw["default"], source_language=raw["source_language"], all=languages
+    )
+
+
+@lru_cache(maxsize=1)
+def registry() -> LanguageRegistry:
+    return load_registry(CONTENT_DIR / "languages.yml")

@@ -1,0 +1,40 @@
+"""The emergency safety net: phrases that always mean acute danger.
+
+Matching ignores case, diacritics and punctuation and needs whole words, so
+"palīgā" matches "PALIGA!!" but a phrase never matches inside another word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable, List
+
+import yaml
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", stripped).split())
+
+
+class DangerPhrases:
+    def __init__(self, phrases: Iterable[str]) -> None:
+        normalised = sorted({normalise(p) for p in phrases if normalise(p)}, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, normalised)) + r")(?!\w)")
+            if normalised
+            else None
+        )
+
+    def found_in(self, text: str) -> bool:
+        return bool(self._pattern and self._pattern.search(normalise(text)))
+
+
+def load_phrases(directory: Path) -> List[str]:
+    phrases: List[str] = []
+    for path in sorted(directory.glob("*.yml")):
+        phrases.extend(str(p) for p in yaml.safe_load(path.read_text(encoding="utf-8"))["phrases"])
+    return phrases
