@@ -49,6 +49,16 @@ def _cmd_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_nlu_report(args: argparse.Namespace) -> int:
+    from bot.nlu_report import heldout_report
+
+    for lang, result in heldout_report().items():
+        print(f"{lang}: intent accuracy {result['accuracy']:.1%} on {result['examples']} held-out examples")
+        for confusion, count in result["top_confusions"]:
+            print(f"    {count} x {confusion}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m bot", description="Palīgs assistant tools.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -68,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     purge = commands.add_parser("purge", help="delete conversation events past the retention limit")
     purge.add_argument("--days", type=int, default=None, help="default: TRACKER_RETENTION_DAYS")
     purge.set_defaults(handler=_cmd_purge)
+
+    report = commands.add_parser("nlu-report", help="held-out NLU accuracy per language")
+    report.set_defaults(handler=_cmd_nlu_report)
 
     content = commands.add_parser("content", help="facts as data")
     content.add_argument("task", choices=["check"])

@@ -1,0 +1,45 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.contact_cards import contact_card, describe_hours, describe_status
+from bot.content import contact_book
+from bot.i18n import Catalogs
+from bot.paths import LOCALES_DIR
+
+RIGA = ZoneInfo("Europe/Riga")
+MONDAY_NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=RIGA)
+FRIDAY_EVENING = dt.datetime(2026, 11, 27, 21, 0, tzinfo=RIGA)
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return Catalogs(LOCALES_DIR)
+
+
+@pytest.mark.parametrize("lang", ["lv", "en", "ru"])
+def test_marta_card_in_every_language(catalogs, lang):
+    card = contact_card(contact_book()["marta"], MONDAY_NOON, catalogs.translator(lang))
+    assert "+371 67378539" in card and "centrs@marta.lv" in card and "Matīsa iela 49-3" in card
+    assert "18:00" in card
+    assert "{" not in card
+
+
+@pytest.mark.parametrize(
+    "lang, expected_day",
+    [("en", "Monday"), ("lv", "pirmdiena"), ("ru", "понедельник")],
+)
+def test_closed_on_friday_evening_opens_monday_in_the_persons_language(catalogs, lang, expected_day):
+    status = describe_status(contact_book()["marta"].hours, FRIDAY_EVENING, catalogs.translator(lang))
+    assert expected_day in status.lower() and "10:00" in status
+
+
+@pytest.mark.parametrize("lang, day_range", [("en", "Mon–Fri"), ("lv", "P–Pk"), ("ru", "пн–пт")])
+def test_hours_use_babel_day_names(catalogs, lang, day_range):
+    assert describe_hours(contact_book()["marta"].hours, catalogs.translator(lang)).startswith(day_range)
+
+
+def test_always_open_contact(catalogs):
+    status = describe_status(contact_book()["emergency"].hours, FRIDAY_EVENING, catalogs.translator("en"))
+    assert status == "Open now, 24 hours a day."

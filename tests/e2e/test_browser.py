@@ -1,0 +1,82 @@
+"""The real widget in Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect as see
+from playwright.sync_api import sync_playwright
+
+from tests.e2e import expect
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not shutil.which(path):
+        pytest.fail("Debian package chromium is missing: apt-get install chromium (make test installs it)")
+    return path
+
+
+@pytest.fixture()
+def page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
+    page.goto(f"{servers.actions_url}/chat?lang=ru&src=qr-test")
+    see(page.locator("html")).to_have_attribute("lang", "ru")
+    see(page.locator("#quick-exit")).to_have_text(expect.phrase("ru", "web", "Quick exit"))
+    see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", "ru")[:40], timeout=60_000)
+
+    contacts = expect.button_titles("utter_menu", "ru")[2]
+    page.locator(".msg .buttons button", has_text=contacts).last.click()
+    see(page.locator(".msg.user").last).to_have_text(contacts)
+    see(page.locator(".msg.bot", has_text="+371 67378539")).to_have_count(1, timeout=60_000)
+    see(page.locator('a[href="tel:+37128612120"]').first).to_be_visible()
+
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.evaluate("document.cookie") == ""
+    assert page.context.cookies() == []
+
+    page.keyboard.press("Escape")
+    page.wait_for_url(neutral_site)
+    assert "Riga: cloudy" in page.content()
+    page.go_back()
+    assert "/chat" not in page.url
+    assert page.evaluate("localStorage.length") == 0
+
+
+def test_typing_a_message_and_the_quick_exit_button(servers, neutral_site, page):
+    page.goto(f"{servers.actions_url}/chat?lang=en")
+    see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", "en")[:40], timeout=60_000)
+    page.fill("#input", "what is the hotline number")
+    page.keyboard.press("Enter")
+    see(page.locator(".msg.bot", has_text="+371 67898343")).to_have_count(1, timeout=60_000)
+    page.click("#quick-exit")
+    page.wait_for_url(neutral_site)
+
+
+def test_chat_page_headers_and_budget(servers):
+    import gzip
+
+    import requests
+
+    page = requests.get(f"{servers.actions_url}/chat?lang=lv", timeout=30)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    total = len(gzip.compress(page.content))
+    for name in ("chat.js", "chat.css", "socket.io.min.js"):
+        asset = requests.get(f"{servers.actions_url}/chat/static/{name}", timeout=30)
+        assert asset.status_code == 200
+        total += len(gzip.compress(asset.content))
+    assert total <= 60 * 1024
+    assert requests.get(f"{servers.actions_url}/chat/static/..%2Fpage.py", timeout=30).status_code == 404
+    strings = requests.get(f"{servers.actions_url}/chat/strings.json?lang=ru", timeout=30).json()
+    assert strings["send"] == expect.phrase("ru", "web", "Send")
