@@ -17,7 +17,7 @@ def test_conversation_with_postgres_tracker_and_redis_locks(tmp_path):
     seen_commands = []
 
     with temporary_postgres_database() as db_url, running_servers(tmp_path, db_url, REDIS_URL) as servers:
-        monitor = client.monitor()
+        monitor = client.monitor().__enter__()  # MONITOR is on once this returns
         stop = threading.Event()
 
         def watch():
