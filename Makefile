@@ -17,7 +17,7 @@ TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules bot/data/stories -name
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MODEL := models/paligs.tar.gz
 
-.PHONY: help setup run test train i18n i18n-update validate lint bench clean
+.PHONY: help setup run test train i18n i18n-update validate lint bench clean system-packages
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,8 +61,10 @@ validate: setup ## rasa data validate --fail-on-warning
 	$(RASA) data validate --fail-on-warning --domain build/domain --config config.yml \
 	  --data bot/data/nlu bot/data/rules
 
-test: train ## set up, train if needed, run the whole suite
+system-packages:
 	scripts/ensure-system-packages
+
+test: system-packages train ## set up, train if needed, run the whole suite
 	$(PY) -m pytest tests
 
 lint: validate i18n ## data validation and catalog completeness

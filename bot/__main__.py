@@ -53,7 +53,10 @@ def _cmd_nlu_report(args: argparse.Namespace) -> int:
     from bot.nlu_report import heldout_report
 
     for lang, result in heldout_report().items():
-        print(f"{lang}: intent accuracy {result['accuracy']:.1%} on {result['examples']} held-out examples")
+        print(
+            f"{lang}: {result['examples']} held-out examples: accuracy {result['accuracy']:.1%}, "
+            f"top intent {result['top_intent_accuracy']:.1%}, fallback {result['fallback_rate']:.1%}"
+        )
         for confusion, count in result["top_confusions"]:
             print(f"    {count} x {confusion}")
     return 0

@@ -17,6 +17,7 @@ from bot.languages import registry
 from bot.paths import BOT_DIR, BUILD_DOMAIN_DIR, REPO_DIR
 
 SEED = 2026
+FALLBACK = "nlu_fallback"
 
 
 async def _accuracy(model_path: str, tests: Dict[str, list]) -> Dict[str, dict]:
@@ -26,16 +27,31 @@ async def _accuracy(model_path: str, tests: Dict[str, list]) -> Dict[str, dict]:
     report = {}
     for lang, messages in tests.items():
         misses: Counter = Counter()
-        correct = 0
+        correct = top_correct = fallbacks = 0
+        scored: list = []
         for message in messages:
             parsed = await agent.parse_message(message.get("text"))
-            if parsed["intent"]["name"] == message.get("intent"):
-                correct += 1
-            else:
-                misses[f'{message.get("intent")} -> {parsed["intent"]["name"]}'] += 1
+            expected, got = message.get("intent"), parsed["intent"]["name"]
+            ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
+            ranked = [r["name"] for r in ranking]
+            if ranking:
+                scored.append((ranking[0]["name"] == expected, ranking[0]["confidence"]))
+            correct += got == expected
+            fallbacks += got == FALLBACK
+            top_correct += bool(ranked) and ranked[0] == expected
+            if got != expected:
+                misses[f"{expected} -> {got}"] += 1
         report[lang] = {
             "examples": len(messages),
+            # what the person experiences: a wrong intent and "not understood" both count as misses
             "accuracy": round(correct / len(messages), 3),
+            # the classifier alone, before the fallback threshold
+            "top_intent_accuracy": round(top_correct / len(messages), 3),
+            "fallback_rate": round(fallbacks / len(messages), 3),
+            "accuracy_if_threshold": {
+                str(t): round(sum(ok and conf >= t for ok, conf in scored) / len(messages), 3)
+                for t in (0.2, 0.3, 0.4, 0.5)
+            },
             "top_confusions": misses.most_common(5),
         }
     return report
