@@ -52,7 +52,9 @@ def _cmd_content(args: argparse.Namespace) -> int:
 def _cmd_nlu_report(args: argparse.Namespace) -> int:
     from bot.nlu_report import heldout_report
 
-    for lang, result in heldout_report().items():
+    from pathlib import Path
+
+    for lang, result in heldout_report(Path(args.output), Path(args.config)).items():
         print(
             f"{lang}: {result['examples']} held-out examples: accuracy {result['accuracy']:.1%}, "
             f"top intent {result['top_intent_accuracy']:.1%}, fallback {result['fallback_rate']:.1%}"
@@ -83,6 +85,8 @@ def parser() -> argparse.ArgumentParser:
     purge.set_defaults(handler=_cmd_purge)
 
     report = commands.add_parser("nlu-report", help="held-out NLU accuracy per language")
+    report.add_argument("--config", default="config.yml", help="pipeline to evaluate")
+    report.add_argument("--output", default="results/nlu-heldout.json")
     report.set_defaults(handler=_cmd_nlu_report)
 
     content = commands.add_parser("content", help="facts as data")

@@ -57,7 +57,9 @@ async def _accuracy(model_path: str, tests: Dict[str, list]) -> Dict[str, dict]:
     return report
 
 
-def heldout_report(output: Path = REPO_DIR / "results" / "nlu-heldout.json") -> Dict[str, dict]:
+def heldout_report(
+    output: Path = REPO_DIR / "results" / "nlu-heldout.json", config: Path = REPO_DIR / "config.yml"
+) -> Dict[str, dict]:
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
     from rasa.shared.nlu.training_data.loading import load_data
@@ -73,7 +75,7 @@ def heldout_report(output: Path = REPO_DIR / "results" / "nlu-heldout.json") -> 
         train_file = Path(tmp) / "train.yml"
         RasaYAMLWriter().dump(train_file, merged)
         model = train_nlu(
-            config=str(REPO_DIR / "config.yml"), nlu_data=str(train_file), output=tmp,
+            config=str(config), nlu_data=str(train_file), output=tmp,
             domain=str(BUILD_DOMAIN_DIR),
         )
         report = asyncio.run(_accuracy(model, tests))
