@@ -34,7 +34,8 @@ STATIC_FILES = {
 def ui_strings(t: Translator) -> Dict[str, str]:
     hotline = display_phone(contact_book()["hotline"].phone)
     return {
-        "page_title": t.pgettext("web", "Palīgs – free and confidential help"),
+        # A neutral tab title: someone else may look at the phone.
+        "page_title": t.pgettext("web", "Palīgs"),
         "log_label": t.pgettext("web", "Conversation with Palīgs"),
         "input_label": t.pgettext("web", "Your message"),
         "input_placeholder": t.pgettext("web", "Write here…"),

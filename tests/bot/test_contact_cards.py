@@ -32,10 +32,10 @@ def test_marta_card_in_every_language(catalogs, lang):
 )
 def test_closed_on_friday_evening_opens_monday_in_the_persons_language(catalogs, lang, expected_day):
     status = describe_status(contact_book()["marta"].hours, FRIDAY_EVENING, catalogs.translator(lang))
-    assert expected_day in status.lower() and "10:00" in status
+    assert expected_day.lower() in status.lower() and "10:00" in status
 
 
-@pytest.mark.parametrize("lang, day_range", [("en", "Mon–Fri"), ("lv", "P–Pk"), ("ru", "пн–пт")])
+@pytest.mark.parametrize("lang, day_range", [("en", "Mon–Fri"), ("lv", "pirmd.–piektd."), ("ru", "пн–пт")])
 def test_hours_use_babel_day_names(catalogs, lang, day_range):
     assert describe_hours(contact_book()["marta"].hours, catalogs.translator(lang)).startswith(day_range)
 
