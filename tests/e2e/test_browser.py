@@ -33,6 +33,9 @@ def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
     page.goto(f"{servers.actions_url}/chat?lang=ru&src=qr-test")
     see(page.locator("html")).to_have_attribute("lang", "ru")
     see(page.locator("#quick-exit")).to_have_text(expect.phrase("ru", "web", "Quick exit"))
+    see(page.locator("#messages")).to_have_attribute("role", "log")
+    see(page.locator("#messages")).to_have_attribute("aria-live", "polite")
+    see(page.locator("#messages")).to_have_attribute("aria-label", expect.phrase("ru", "web", "Conversation with Palīgs"))
     see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", "ru")[:40], timeout=60_000)
 
     contacts = expect.button_titles("utter_menu", "ru")[2]
