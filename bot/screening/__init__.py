@@ -1,0 +1,1 @@
+"""Self-identification: indicator data and the Delphi scoring rule."""
