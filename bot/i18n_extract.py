@@ -2,7 +2,7 @@
 
 bot/responses.yml: response texts (context = response name) and button
 titles (context "button"); bot/data/content/contacts.yml: labels and notes
-(context "contact"). Wired in bot/babel.cfg.
+(context "contact"); bot/data/content/indicators.yml: questions and results. Wired in bot/babel.cfg.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import yaml
 from bot.responses import BUTTON_CONTEXT
 
 CONTACT_CONTEXT = "contact"
+# Contexts of bot/data/content/indicators.yml (bot.screening.indicators uses the same).
+INDICATOR_FIELDS = {"question": "indicator_question", "result": "indicator_result"}
 
 
 def _normalise(text: str) -> str:
@@ -55,3 +57,10 @@ def extract_yaml(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
             for key in ("label", "note"):
                 if key in fields:
                     yield _message(fields[key], CONTACT_CONTEXT)
+    indicators = root.get("indicators")
+    if isinstance(indicators, yaml.SequenceNode):
+        for indicator in indicators.value:
+            fields = _mapping(indicator)
+            for key, context in INDICATOR_FIELDS.items():
+                if key in fields:
+                    yield _message(fields[key], context)
