@@ -34,7 +34,7 @@ bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
 	touch $@
 
 # Compiled catalogs and the responses built from them (rewritten only on change).
-build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/content/contacts.yml bot/data/content/languages.yml $(ENV_FILE)
+build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/content/contacts.yml bot/data/content/languages.yml bot/data/content/indicators.yml $(ENV_FILE)
 	$(PY) -m bot i18n compile
 	$(PY) -m bot build
 	touch $@

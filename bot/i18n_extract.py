@@ -2,7 +2,7 @@
 
 bot/responses.yml: response texts (context = response name) and button
 titles (context "button"); bot/data/content/contacts.yml: labels and notes
-(context "contact"); bot/data/content/indicators.yml: questions and results. Wired in bot/babel.cfg.
+(context "contact"); bot/data/content/indicators.yml: questions, results and acknowledgements. Wired in bot/babel.cfg.
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from bot.responses import BUTTON_CONTEXT
 
 CONTACT_CONTEXT = "contact"
 # Contexts of bot/data/content/indicators.yml (bot.screening.indicators uses the same).
-INDICATOR_FIELDS = {"question": "indicator_question", "result": "indicator_result"}
+INDICATOR_FIELDS = {
+    "question": "indicator_question",
+    "result": "indicator_result",
+    "acknowledgement": "indicator_acknowledgement",
+}
 
 
 def _normalise(text: str) -> str:

@@ -51,10 +51,14 @@ def say(
     response: str,
     lang: str,
     channel: Optional[str],
+    values: Optional[Dict[str, str]] = None,
     **extra: Any,
 ) -> None:
-    """Utter a response rendered in `lang` now, not from the tracker's slots."""
-    message = render(response_sources()[response], lang, catalogs(), fact_values(), channel)
+    """Utter a response rendered in `lang` now, not from the tracker's slots.
+
+    `values` fills placeholders that only the action knows ({position} ...)."""
+    filled = {**fact_values(), **(values or {})}
+    message = render(response_sources()[response], lang, catalogs(), filled, channel)
     buttons = extra.pop("buttons", None)
     if buttons is not None:
         message["buttons"] = message.get("buttons", []) + buttons

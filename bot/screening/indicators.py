@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import yaml
 
@@ -14,6 +14,7 @@ from bot.screening.scoring import Indicator
 
 QUESTION_CONTEXT = "indicator_question"
 RESULT_CONTEXT = "indicator_result"
+ACKNOWLEDGEMENT_CONTEXT = "indicator_acknowledgement"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class IndicatorSpec:
     result: str
     staff_label: str
     source: str
+    # The report_* intent that means "yes" to this indicator, and what the
+    # assistant says back when someone reports it in their own words.
+    reported_by: Optional[str] = None
+    acknowledgement: Optional[str] = None
 
     def applies_to(self, sector: str) -> bool:
         return self.sectors == "all" or sector in self.sectors
@@ -47,6 +52,10 @@ class IndicatorSet:
 
     def scoring(self) -> Dict[str, Indicator]:
         return {i.id: i.scoring() for i in self.indicators.values()}
+
+    def reported_by(self, intent: str) -> Optional[IndicatorSpec]:
+        """The indicator a report_* intent answers with "yes", if any."""
+        return next((i for i in self.indicators.values() if i.reported_by == intent), None)
 
 
 def load_indicators(path: Path) -> IndicatorSet:

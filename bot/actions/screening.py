@@ -1,0 +1,275 @@
+"""The self-check walkthrough (screening_form): thin actions around
+bot.screening.walkthrough (what a message means, what comes next) and
+bot.screening.result (what the person hears at the end)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import language_of, output_channel_of, say, translator_for
+from bot.screening.indicators import (
+    ACKNOWLEDGEMENT_CONTEXT,
+    QUESTION_CONTEXT,
+    RESULT_CONTEXT,
+    IndicatorSpec,
+    indicator_set,
+)
+from bot.screening.result import assessment_record, plan_result
+from bot.screening.scoring import assess
+from bot.screening.walkthrough import (
+    QUESTIONS_SLOT,
+    SECTOR_SLOT,
+    Message,
+    WalkState,
+    changed_slots,
+    indicator_slot,
+    interpret,
+    next_slot,
+    slots_from_state,
+    state_from_slots,
+)
+from bot.screening.words import vocabulary
+
+FORM = "screening_form"
+REQUESTED_SLOT = "requested_slot"
+TURNS_SLOT = "screening_turns"
+IN_PROGRESS_SLOT = "screening_in_progress"
+RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
+CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
+
+
+def _answering(tracker: Tracker) -> bool:
+    """Whether the latest message replies to a question the form asked: the
+    last action before it was the form. Not on activation, and not on the
+    message that brings a paused walkthrough back (a "yes, continue")."""
+    events = tracker.events
+    last_user = max((n for n, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return False
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == FORM
+    return False
+
+
+def _message(tracker: Tracker) -> Message:
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    return Message(intent=intent, text=latest.get("text") or "", lang=language_of(tracker))
+
+
+def _state(tracker: Tracker) -> WalkState:
+    return state_from_slots(tracker.slots, indicator_set())
+
+
+def _fresh_start_events() -> List[EventType]:
+    """Forget a finished walkthrough so that "check my situation" starts anew."""
+    slots = slots_from_state(WalkState(), indicator_set())
+    return [SlotSet(name, None) for name in slots] + [
+        SlotSet(QUESTIONS_SLOT, None),
+        *(SlotSet(name, None) for name in RESULT_SLOTS),
+    ]
+
+
+def _acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker, spec: IndicatorSpec) -> None:
+    """Name the wrong the person reported, in plain words."""
+    if spec.acknowledgement:
+        text = translator_for(tracker).pgettext(ACKNOWLEDGEMENT_CONTEXT, spec.acknowledgement)
+        dispatcher.utter_message(text=text)
+
+
+class ValidateScreeningForm(Action):
+    """Reads each reply, keeps the answers in slots and names the next question."""
+
+    def name(self) -> str:
+        return "validate_screening_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        indicators = indicator_set()
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        events: List[EventType] = []
+        before = _state(tracker)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+
+        if not _answering(tracker):
+            if tracker.get_slot(QUESTIONS_SLOT) or before.consent is False:
+                events += _fresh_start_events()
+                before = WalkState()
+            elif before.in_progress():
+                say(dispatcher, "utter_screening_resume", lang, channel)
+            return events + self._advance(before, before, indicators)
+
+        outcome = interpret(before, requested, _message(tracker), indicators, vocabulary())
+        if outcome.kind == "step_aside":
+            return []  # nothing filled: Rasa rejects the form and the rules answer
+        turns = (tracker.get_slot(TURNS_SLOT) or 0) + 1
+        events.append(SlotSet(TURNS_SLOT, turns))
+        if outcome.kind == "unclear":
+            hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
+            say(dispatcher, hint, lang, channel)
+        elif outcome.kind == "noted" and outcome.noted == "minor":
+            say(dispatcher, "utter_screening_noted_minor", lang, channel)
+        elif outcome.kind == "noted" and outcome.noted:
+            _acknowledge(dispatcher, tracker, indicators.indicators[outcome.noted])
+        return events + self._advance(before, outcome.state, indicators)
+
+    @staticmethod
+    def _advance(before: WalkState, after: WalkState, indicators) -> List[EventType]:
+        events: List[EventType] = [
+            SlotSet(name, value) for name, value in changed_slots(before, after, indicators).items()
+        ]
+        upcoming = next_slot(after)
+        events.append(SlotSet(IN_PROGRESS_SLOT, after.in_progress()))
+        if upcoming is None and after.consent:
+            assessment = assess(indicators.scoring(), after.answers, minor=after.minor)
+            events += [
+                SlotSet(QUESTIONS_SLOT, True),
+                SlotSet("screening_signal", assessment.signal),
+                SlotSet("screening_assessment", assessment_record(assessment)),
+                SlotSet("urgent", assessment.urgent),
+            ]
+        events.append(SlotSet(REQUESTED_SLOT, upcoming))
+        return events
+
+
+class _AskWithResponse(Action, ABC):
+    """Asks for one of the first slots with its response, rendered here so that
+    the walkthrough's words all come from the same place."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for; its response is utter_ask_<slot>."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        say(dispatcher, f"utter_ask_{self.slot}", language_of(tracker), output_channel_of(tracker))
+        return []
+
+
+class ActionAskScreeningConsent(_AskWithResponse):
+    slot = "screening_consent"
+
+
+class ActionAskAgeGroup(_AskWithResponse):
+    slot = "age_group"
+
+
+class ActionAskLocation(_AskWithResponse):
+    slot = "location"
+
+
+class ActionAskSector(_AskWithResponse):
+    slot = "sector"
+
+
+class ActionAskScreeningQuestion(Action):
+    """Asks the current indicator question with its progress ("4 / 15")."""
+
+    def name(self) -> str:
+        return "action_ask_screening_complete"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        state = _state(tracker)
+        current = state.current_question()
+        if current is None:
+            return []
+        position, total = state.progress()
+        t = translator_for(tracker)
+        question = t.pgettext(QUESTION_CONTEXT, indicator_set().indicators[current].question)
+        say(
+            dispatcher,
+            "utter_screening_question",
+            language_of(tracker),
+            output_channel_of(tracker),
+            values={"position": str(position), "total": str(total), "question": question},
+        )
+        return []
+
+
+class ActionScreeningResult(Action):
+    """After the form: the result, or a kind "not now" when consent was declined."""
+
+    def name(self) -> str:
+        return "action_screening_result"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        state = _state(tracker)
+        if not tracker.get_slot(QUESTIONS_SLOT):
+            say(dispatcher, "utter_screening_declined", lang, channel)
+            return [SlotSet("screening_consent", None), SlotSet(IN_PROGRESS_SLOT, False)]
+        indicators = indicator_set()
+        assessment = assess(indicators.scoring(), state.answers, minor=state.minor)
+        plan = plan_result(assessment, indicators, state.minor)
+        t = translator_for(tracker)
+        if plan.seen:
+            lines = [t.pgettext(RESULT_CONTEXT, indicators.indicators[i].result) for i in plan.seen]
+            say(dispatcher, "utter_result_seen", lang, channel, values={"signs": "".join(f"\n– {line}" for line in lines)})
+        for response in plan.responses:
+            say(dispatcher, response, lang, channel)
+        return []
+
+
+class ActionScreeningStop(Action):
+    """"Stop": leave the questions, keep the answers, offer help and a way back."""
+
+    def name(self) -> str:
+        return "action_screening_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        say(dispatcher, "utter_screening_stopped", language_of(tracker), output_channel_of(tracker))
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+
+
+class ActionScreeningPause(Action):
+    """Steps out of the questions silently (emergency, menu ...); answers are kept."""
+
+    def name(self) -> str:
+        return "action_screening_pause"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+
+
+class ActionAcknowledgeReport(Action):
+    """A report in the person's own words: name the wrong, keep it as a "yes"
+    for the walkthrough, and offer the questions."""
+
+    def name(self) -> str:
+        return "action_acknowledge_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        intent = _message(tracker).intent or ""
+        spec = indicator_set().reported_by(intent)
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        events: List[EventType] = []
+        if spec is not None:
+            _acknowledge(dispatcher, tracker, spec)
+            if not tracker.get_slot(QUESTIONS_SLOT):
+                events.append(SlotSet(indicator_slot(spec.id), "yes"))
+        say(dispatcher, "utter_report_offer_screening", lang, channel)
+        return events
+
+

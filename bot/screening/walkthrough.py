@@ -1,0 +1,282 @@
+"""The self-check walkthrough as pure functions: what the person's message
+means for the question being asked, and which question comes next.
+
+The form asks, in order: consent, age group, location, sector, then the
+sector's indicator questions (minus those the person already reported in
+their own words). Everything here works on plain values, so the rules are
+tested without Rasa; bot/actions/screening.py only moves slots in and out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Dict, Mapping, Optional, Sequence, Tuple
+
+from bot.screening.indicators import IndicatorSet
+from bot.screening.words import Vocabulary, number_in, pick_by_number
+
+# Slots the form fills, in the order it asks for them.
+CONSENT_SLOT = "screening_consent"
+AGE_SLOT = "age_group"
+LOCATION_SLOT = "location"
+SECTOR_SLOT = "sector"
+# Requested while indicator questions remain; set to True when all are answered.
+QUESTIONS_SLOT = "screening_complete"
+PLAN_SLOT = "screening_plan"
+INDICATOR_SLOT_PREFIX = "indicator_"
+
+AGE_OPTIONS = ("adult", "minor", "unknown")
+LOCATION_OPTIONS = ("latvia", "abroad")
+ANSWER_OPTIONS = ("yes", "no", "unsure")
+ANSWER_BY_INTENT = {"affirm": "yes", "deny": "no", "unsure": "unsure"}
+ADULT_AGE = 18
+# A typed age is believed only within this range; "2" is an option number.
+PLAUSIBLE_AGES = range(5, 100)
+
+# Messages with their own path in the conversation: the form steps aside and
+# the rules answer them (some return to the form, some pause it).
+STEP_ASIDE_INTENTS = frozenset(
+    {
+        "emergency",
+        "stop",
+        "ask_contacts",
+        "ask_privacy",
+        "bot_challenge",
+        "change_language",
+        "ask_rights",
+        "ask_reflection_period",
+        "ask_residence_permit",
+        "ask_rehabilitation",
+        "ask_police",
+        "ask_return_home",
+        "ask_compensation",
+        "ask_job_offer",
+        "show_menu",
+        "request_handoff",
+        "goodbye",
+        "delete_data",
+    }
+)
+
+
+def indicator_slot(indicator_id: str) -> str:
+    return INDICATOR_SLOT_PREFIX + indicator_id
+
+
+@dataclass(frozen=True)
+class Message:
+    intent: Optional[str]
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class WalkState:
+    consent: Optional[bool] = None
+    age_group: Optional[str] = None
+    location: Optional[str] = None
+    sector: Optional[str] = None
+    plan: Tuple[str, ...] = ()
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def minor(self) -> bool:
+        return self.age_group == "minor"
+
+    def current_question(self) -> Optional[str]:
+        return next((i for i in self.plan if i not in self.answers), None)
+
+    def progress(self) -> Tuple[int, int]:
+        """(position of the current question, number of questions), counted from 1."""
+        current = self.current_question()
+        position = self.plan.index(current) + 1 if current else len(self.plan)
+        return position, len(self.plan)
+
+    def in_progress(self) -> bool:
+        """Consent given and questions left: a paused walkthrough can resume."""
+        return self.consent is True and next_slot(self) is not None
+
+
+def next_slot(state: WalkState) -> Optional[str]:
+    """The slot to ask for next, or None when the walkthrough is over."""
+    if state.consent is None:
+        return CONSENT_SLOT
+    if state.consent is False:
+        return None
+    for slot, value in ((AGE_SLOT, state.age_group), (LOCATION_SLOT, state.location), (SECTOR_SLOT, state.sector)):
+        if value is None:
+            return slot
+    return QUESTIONS_SLOT if state.current_question() else None
+
+
+def plan_for(indicators: IndicatorSet, sector: str, answers: Mapping[str, str]) -> Tuple[str, ...]:
+    """The sector's questions, without those already answered (reported earlier)."""
+    return tuple(i.id for i in indicators.for_sector(sector) if i.id not in answers)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a message did. `kind`:
+    - "filled": it answered the question asked (state updated);
+    - "back": go back one question (state updated);
+    - "noted": it told something else worth keeping (state updated), ask again;
+    - "unclear": it was no answer, ask again with a hint;
+    - "step_aside": the rules should answer it; the form is rejected.
+    `noted` names what was noted: an indicator id, or "minor"."""
+
+    kind: str
+    state: WalkState
+    noted: Optional[str] = None
+
+
+def _answer_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
+    by_number = pick_by_number(message.text, ANSWER_OPTIONS)
+    if by_number:
+        return by_number
+    if message.intent in ANSWER_BY_INTENT:
+        return ANSWER_BY_INTENT[message.intent]
+    return vocabulary.answers.match(message.text, message.lang)
+
+
+def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
+    by_number = pick_by_number(message.text, AGE_OPTIONS)
+    if by_number:
+        return by_number
+    if message.intent == "is_minor":
+        return "minor"
+    age = number_in(message.text)
+    if age is not None and age in PLAUSIBLE_AGES:
+        return "minor" if age < ADULT_AGE else "adult"
+    return vocabulary.age_group.match(message.text, message.lang)
+
+
+def _choice_of(
+    message: Message, options: Sequence[str], words_match: Optional[str]
+) -> Optional[str]:
+    return pick_by_number(message.text, options) or words_match
+
+
+def go_back(state: WalkState, requested: Optional[str]) -> WalkState:
+    """Undo the answer before the one being asked."""
+    if requested == QUESTIONS_SLOT:
+        current = state.current_question()
+        index = state.plan.index(current) if current else len(state.plan)
+        if index > 0:
+            previous = state.plan[index - 1]
+            answers = {k: v for k, v in state.answers.items() if k != previous}
+            return replace(state, answers=answers)
+        return replace(state, sector=None, plan=())
+    if requested == SECTOR_SLOT:
+        return replace(state, location=None)
+    if requested == LOCATION_SLOT:
+        return replace(state, age_group=None)
+    return state
+
+
+def interpret(
+    state: WalkState,
+    requested: Optional[str],
+    message: Message,
+    indicators: IndicatorSet,
+    vocabulary: Vocabulary,
+) -> Outcome:
+    """What the person's message means for the question `requested`."""
+    if message.intent == "go_back":
+        return Outcome("back", go_back(state, requested))
+    # A bare number answers the question even if the classifier guessed otherwise.
+    numbered = requested in (AGE_SLOT, LOCATION_SLOT, SECTOR_SLOT, QUESTIONS_SLOT) and (
+        pick_by_number(message.text, _options(requested, indicators))
+    )
+    if not numbered and message.intent in STEP_ASIDE_INTENTS:
+        return Outcome("step_aside", state)
+
+    if requested == CONSENT_SLOT:
+        answer = _answer_of(message, vocabulary)
+        if answer == "yes" or message.intent == "start_screening":
+            return Outcome("filled", replace(state, consent=True))
+        if answer == "no":
+            return Outcome("filled", replace(state, consent=False))
+        return Outcome("unclear", state)
+
+    if requested == AGE_SLOT:
+        age = _age_of(message, vocabulary)
+        return Outcome("filled", replace(state, age_group=age)) if age else Outcome("unclear", state)
+
+    if requested == LOCATION_SLOT:
+        place = _choice_of(message, LOCATION_OPTIONS, vocabulary.location.match(message.text, message.lang))
+        return Outcome("filled", replace(state, location=place)) if place else Outcome("unclear", state)
+
+    if requested == SECTOR_SLOT:
+        sector = _choice_of(message, indicators.sectors, vocabulary.sector.match(message.text, message.lang))
+        if not sector:
+            return Outcome("unclear", state)
+        return Outcome(
+            "filled",
+            replace(state, sector=sector, plan=plan_for(indicators, sector, state.answers)),
+        )
+
+    if message.intent == "is_minor" and not state.minor:
+        return Outcome("noted", replace(state, age_group="minor"), noted="minor")
+
+    if requested == QUESTIONS_SLOT:
+        current = state.current_question()
+        reported = indicators.reported_by(message.intent or "")
+        answer = _answer_of(message, vocabulary)
+        if answer is None and reported is not None and reported.id == current:
+            answer = "yes"
+        if answer is not None and current is not None:
+            return Outcome("filled", replace(state, answers={**state.answers, current: answer}))
+        if reported is not None and reported.id not in state.answers:
+            return Outcome(
+                "noted", replace(state, answers={**state.answers, reported.id: "yes"}), noted=reported.id
+            )
+    return Outcome("unclear", state)
+
+
+def _options(requested: Optional[str], indicators: IndicatorSet) -> Sequence[str]:
+    return {
+        AGE_SLOT: AGE_OPTIONS,
+        LOCATION_SLOT: LOCATION_OPTIONS,
+        SECTOR_SLOT: indicators.sectors,
+        QUESTIONS_SLOT: ANSWER_OPTIONS,
+    }.get(requested or "", ())
+
+
+def state_from_slots(slots: Mapping[str, object], indicators: IndicatorSet) -> WalkState:
+    answers: Dict[str, str] = {}
+    for indicator_id in indicators.indicators:
+        value = slots.get(indicator_slot(indicator_id))
+        if value in ANSWER_OPTIONS:
+            answers[indicator_id] = str(value)
+    consent = slots.get(CONSENT_SLOT)
+    return WalkState(
+        consent=consent if isinstance(consent, bool) else None,
+        age_group=_str_or_none(slots.get(AGE_SLOT)),
+        location=_str_or_none(slots.get(LOCATION_SLOT)),
+        sector=_str_or_none(slots.get(SECTOR_SLOT)),
+        plan=tuple(slots.get(PLAN_SLOT) or ()),
+        answers=answers,
+    )
+
+
+def slots_from_state(state: WalkState, indicators: IndicatorSet) -> Dict[str, object]:
+    """Every slot the walkthrough owns, with its value (None = not answered)."""
+    slots: Dict[str, object] = {
+        CONSENT_SLOT: state.consent,
+        AGE_SLOT: state.age_group,
+        LOCATION_SLOT: state.location,
+        SECTOR_SLOT: state.sector,
+        PLAN_SLOT: list(state.plan) or None,
+    }
+    for indicator_id in indicators.indicators:
+        slots[indicator_slot(indicator_id)] = state.answers.get(indicator_id)
+    return slots
+
+
+def changed_slots(before: WalkState, after: WalkState, indicators: IndicatorSet) -> Dict[str, object]:
+    old, new = slots_from_state(before, indicators), slots_from_state(after, indicators)
+    return {name: value for name, value in new.items() if old[name] != value}
+
+
+def _str_or_none(value: object) -> Optional[str]:
+    return str(value) if value not in (None, "") else None

@@ -1,0 +1,54 @@
+"""Typed choices: numbers and words in each language, table-driven."""
+
+import pytest
+
+from bot.screening.words import number_in, pick_by_number, vocabulary
+
+WORDS = vocabulary()
+
+
+@pytest.mark.parametrize(
+    "text, picked",
+    [("1", "a"), (" 3 ", "c"), ("2.", "b"), ("2)", "b"), ("0", None), ("4", None), ("1 2", None), ("one", None), ("", None)],
+)
+def test_pick_by_number(text, picked):
+    assert pick_by_number(text, ("a", "b", "c")) == picked
+
+
+@pytest.mark.parametrize("text, number", [("I am 16", 16), ("мне 17 лет", 17), ("no age", None), ("2026", None)])
+def test_number_in(text, number):
+    assert number_in(text) == number
+
+
+@pytest.mark.parametrize(
+    "section, lang, text, option",
+    [
+        ("answers", "en", "Yes", "yes"),
+        ("answers", "en", "I'm not sure", "unsure"),  # longest match wins over "sure"
+        ("answers", "lv", "Nē!", "no"),
+        ("answers", "lv", "nezinu", "unsure"),  # not "ne"
+        ("answers", "ru", "НЕТ", "no"),
+        ("answers", "ru", "давно", None),  # "да" only as a whole word
+        ("sector", "ru", "на стройке", "construction"),
+        ("sector", "lv", "būvlaukumā", "construction"),
+        ("sector", "lv", "buvlaukuma", "construction"),  # without diacritics
+        ("sector", "en", "a hotel kitchen", "hospitality"),
+        ("sector", "en", "bar", "hospitality"),
+        ("sector", "en", "barely", None),  # short entries match whole words only
+        ("location", "lv", "Rīgā", "latvia"),
+        ("age_group", "ru", "я несовершеннолетняя", "minor"),
+    ],
+)
+def test_words_in_each_language(section, lang, text, option):
+    assert getattr(WORDS, section).match(text, lang) == option
+
+
+def test_every_sector_and_option_has_words_in_every_enabled_language():
+    from bot.languages import registry
+    from bot.screening.indicators import indicator_set
+
+    assert set(WORDS.sector.entries) == set(indicator_set().sectors)
+    for section in (WORDS.answers, WORDS.age_group, WORDS.location, WORDS.sector):
+        for option, by_lang in section.entries.items():
+            for lang in registry().enabled_codes:
+                assert by_lang.get(lang), f"{option} has no words in {lang}"
