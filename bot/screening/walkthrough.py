@@ -142,11 +142,11 @@ def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     by_number = pick_by_number(message.text, AGE_OPTIONS)
     if by_number:
         return by_number
-    if message.intent == "is_minor":
-        return "minor"
-    age = number_in(message.text)
+    age = number_in(message.text)  # a typed age beats the classifier's guess
     if age is not None and age in PLAUSIBLE_AGES:
         return "minor" if age < ADULT_AGE else "adult"
+    if message.intent == "is_minor":
+        return "minor"
     return vocabulary.age_group.match(message.text, message.lang)
 
 
@@ -215,7 +215,7 @@ def interpret(
             replace(state, sector=sector, plan=plan_for(indicators, sector, state.answers)),
         )
 
-    if message.intent == "is_minor" and not state.minor:
+    if not numbered and message.intent == "is_minor" and not state.minor:
         return Outcome("noted", replace(state, age_group="minor"), noted="minor")
 
     if requested == QUESTIONS_SLOT:

@@ -60,6 +60,7 @@ def test_next_slot(state, slot):
         (AGE_SLOT, reply("is_minor", "I am fifteen"), ("filled", {"age_group": "minor"})),
         (AGE_SLOT, reply("out_of_scope", "мне 16 лет", "ru"), ("filled", {"age_group": "minor"})),
         (AGE_SLOT, reply("out_of_scope", "man ir 34 gadi", "lv"), ("filled", {"age_group": "adult"})),
+        (AGE_SLOT, reply("is_minor", "man ir 34 gadi", "lv"), ("filled", {"age_group": "adult"})),
         (AGE_SLOT, reply("out_of_scope", "nepilngadīgs", "lv"), ("filled", {"age_group": "minor"})),
         (AGE_SLOT, reply("nlu_fallback", "what?"), ("unclear", {})),
         (LOCATION_SLOT, reply("nlu_fallback", "2"), ("filled", {"location": "abroad"})),
@@ -101,6 +102,7 @@ FIRST = CONSTRUCTION[0]
         (reply("unsure", "/unsure"), "filled", "unsure"),
         (reply("nlu_fallback", "1"), "filled", "yes"),
         (reply("emergency", "2"), "filled", "no"),  # a bare number is an answer
+        (reply("is_minor", "2"), "filled", "no"),
         (reply("nlu_fallback", " 3 "), "filled", "unsure"),
         (reply("nlu_fallback", "4"), "unclear", None),
         (reply("out_of_scope", "да", "ru"), "filled", "yes"),
