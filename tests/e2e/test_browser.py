@@ -86,3 +86,38 @@ def test_chat_page_headers_and_budget(servers):
     assert requests.get(f"{servers.actions_url}/chat/static/..%2Fpage.py", timeout=30).status_code == 404
     strings = requests.get(f"{servers.actions_url}/chat/strings.json?lang=ru", timeout=30).json()
     assert strings["send"] == expect.phrase("ru", "web", "Send")
+
+
+def test_a_whole_self_check_in_the_widget(servers, page):
+    """Latvian, by tapping buttons only: consent, age, place, sector, every question, the result."""
+    from bot.screening.indicators import indicator_set
+
+    lang = "lv"
+    page.goto(f"{servers.actions_url}/chat?lang={lang}")
+    see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", lang)[:40], timeout=60_000)
+
+    def tap(title):
+        page.locator(".msg .buttons button:not([disabled])", has_text=title).last.click()
+
+    tap(expect.button_titles("utter_menu", lang)[0])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_screening_consent", lang)[:40], timeout=60_000)
+    tap(expect.button_titles("utter_ask_screening_consent", lang)[0])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_age_group", lang), timeout=60_000)
+    tap(expect.button_titles("utter_ask_age_group", lang)[0])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_location", lang), timeout=60_000)
+    tap(expect.button_titles("utter_ask_location", lang)[0])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_sector", lang), timeout=60_000)
+    tap(expect.button_titles("utter_ask_sector", lang)[0])  # construction
+
+    questions = indicator_set().for_sector("construction")
+    yes_title, no_title = expect.button_titles("utter_screening_question", lang)[:2]
+    for position, indicator in enumerate(questions, start=1):
+        asked = f"{position} / {len(questions)}. " + expect.phrase(lang, "indicator_question", indicator.question)
+        see(page.locator(".msg.bot").last).to_contain_text(asked, timeout=60_000)
+        tap(yes_title if indicator.id in ("excessive_hours", "passport_kept") else no_title)
+
+    see(page.locator(".msg.bot", has_text=expect.text("utter_result_exploitation_signs", lang))).to_have_count(1, timeout=60_000)
+    seen = page.locator(".msg.bot", has_text=expect.text("utter_result_seen", lang).split("{signs}")[0])
+    see(seen).to_contain_text(expect.phrase(lang, "indicator_result", "Someone keeps your passport or ID."))
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_result_next", lang))
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
