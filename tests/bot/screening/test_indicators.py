@@ -7,7 +7,7 @@ import pytest
 from bot.i18n import Catalogs
 from bot.languages import registry
 from bot.paths import LOCALES_DIR
-from bot.screening.indicators import QUESTION_CONTEXT, RESULT_CONTEXT, indicator_set
+from bot.screening.indicators import ACKNOWLEDGEMENT_CONTEXT, QUESTION_CONTEXT, RESULT_CONTEXT, indicator_set
 from bot.screening.scoring import DIMENSIONS, STRENGTHS
 
 INDICATORS = indicator_set()
@@ -38,8 +38,32 @@ def test_every_question_and_result_exists_in_every_language(lang):
     catalogs = Catalogs(LOCALES_DIR)
     english = registry().source_language
     for spec in INDICATORS.indicators.values():
-        for context, msgid in ((QUESTION_CONTEXT, spec.question), (RESULT_CONTEXT, spec.result)):
+        texts = [(QUESTION_CONTEXT, spec.question), (RESULT_CONTEXT, spec.result)]
+        if spec.acknowledgement:
+            texts.append((ACKNOWLEDGEMENT_CONTEXT, spec.acknowledgement))
+        for context, msgid in texts:
             text = catalogs.pgettext(lang, context, msgid)
             assert text.strip(), (lang, spec.id)
             if lang != english:
                 assert text != msgid, (lang, spec.id, "untranslated")
+
+
+def test_every_report_intent_answers_exactly_one_indicator():
+    import yaml
+
+    from bot.paths import REPO_DIR
+
+    intents = yaml.safe_load((REPO_DIR / "domain.yml").read_text("utf-8"))["intents"]
+    reports = sorted(i for i in intents if i.startswith("report_"))
+    reported = sorted(s.reported_by for s in INDICATORS.indicators.values() if s.reported_by)
+    assert reported == reports
+    for spec in INDICATORS.indicators.values():
+        assert bool(spec.reported_by) == bool(spec.acknowledgement), spec.id
+
+
+def test_sector_buttons_are_numbered_in_the_order_of_the_sectors():
+    from bot.paths import RESPONSES_FILE
+    from bot.responses import load_sources
+
+    buttons = load_sources(RESPONSES_FILE)["utter_ask_sector"].default.buttons
+    assert [b.payload for b in buttons] == [str(n) for n in range(1, len(INDICATORS.sectors) + 1)]
