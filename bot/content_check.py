@@ -6,19 +6,27 @@ import datetime as dt
 from typing import List, Optional
 
 from bot.content import contact_book
+from bot.rights import rights
 
 MAX_AGE = dt.timedelta(days=365)
 
 
+def _reasons(verify: bool, verified_on: dt.date, today: dt.date) -> List[str]:
+    reasons = []
+    if verify:
+        reasons.append("marked verify")
+    if today - verified_on > MAX_AGE:
+        reasons.append(f"last checked {verified_on.isoformat()}")
+    return reasons
+
+
 def report(today: Optional[dt.date] = None) -> List[str]:
     today = today or dt.date.today()
+    facts = [("contacts.yml", c.id, c.verify, c.verified_on, c.source) for c in contact_book().all()]
+    facts += [("rights.yml", t.id, t.verify, t.verified_on, t.source) for t in rights().topics.values()]
     lines = []
-    for contact in contact_book().all():
-        reasons = []
-        if contact.verify:
-            reasons.append("marked verify")
-        if today - contact.verified_on > MAX_AGE:
-            reasons.append(f"last checked {contact.verified_on.isoformat()}")
+    for file, fact_id, verify, verified_on, source in facts:
+        reasons = _reasons(verify, verified_on, today)
         if reasons:
-            lines.append(f"contacts.yml {contact.id}: {', '.join(reasons)} (source: {contact.source})")
+            lines.append(f"{file} {fact_id}: {', '.join(reasons)} (source: {source})")
     return lines

@@ -2,7 +2,8 @@
 
 bot/responses.yml: response texts (context = response name) and button
 titles (context "button"); bot/data/content/contacts.yml: labels and notes
-(context "contact"); bot/data/content/indicators.yml: questions, results and acknowledgements. Wired in bot/babel.cfg.
+(context "contact"); indicators.yml, rights.yml and job_offer.yml: the texts named in
+CONTENT_FIELDS. Wired in bot/babel.cfg.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ import yaml
 from bot.responses import BUTTON_CONTEXT
 
 CONTACT_CONTEXT = "contact"
-# Contexts of bot/data/content/indicators.yml (bot.screening.indicators uses the same).
-INDICATOR_FIELDS = {
-    "question": "indicator_question",
-    "result": "indicator_result",
-    "acknowledgement": "indicator_acknowledgement",
+# Contexts of the content files' texts, by the list that holds them (the loaders use the same).
+CONTENT_FIELDS = {
+    "indicators": {
+        "question": "indicator_question",
+        "result": "indicator_result",
+        "acknowledgement": "indicator_acknowledgement",
+    },
+    "topics": {"title": "rights_title", "answer": "rights_answer", "more": "rights_more"},
+    "flags": {"question": "job_offer_question", "advice": "job_offer_advice"},
 }
 
 
@@ -61,10 +66,11 @@ def extract_yaml(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
             for key in ("label", "note"):
                 if key in fields:
                     yield _message(fields[key], CONTACT_CONTEXT)
-    indicators = root.get("indicators")
-    if isinstance(indicators, yaml.SequenceNode):
-        for indicator in indicators.value:
-            fields = _mapping(indicator)
-            for key, context in INDICATOR_FIELDS.items():
-                if key in fields:
-                    yield _message(fields[key], context)
+    for key, fields_contexts in CONTENT_FIELDS.items():
+        items = root.get(key)
+        if isinstance(items, yaml.SequenceNode):
+            for item in items.value:
+                fields = _mapping(item)
+                for field, context in fields_contexts.items():
+                    if field in fields and fields[field].value:
+                        yield _message(fields[field], context)

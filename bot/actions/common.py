@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import contact_book, response_values
-from bot.i18n import Catalogs, Translator, default_catalogs
+from bot.i18n import Catalogs, Translator, default_catalogs, fill
 from bot.languages import registry
 from bot.paths import RESPONSES_FILE
 from bot.responses import ResponseSource, load_sources, render
@@ -46,6 +46,19 @@ def translator_for(tracker: Tracker) -> Translator:
     return catalogs().translator(language_of(tracker))
 
 
+def rendered(
+    response: str, lang: str, channel: Optional[str], values: Optional[Dict[str, str]] = None
+) -> Dict[str, Any]:
+    """A response as text and buttons in `lang`, for actions that adjust it before sending."""
+    filled = {**fact_values(), **(values or {})}
+    return render(response_sources()[response], lang, catalogs(), filled, channel)
+
+
+def translated_fact(tracker: Tracker, context: str, msgid: str) -> str:
+    """A text from a content file, translated and with its {placeholders} filled."""
+    return fill(translator_for(tracker).pgettext(context, msgid), fact_values())
+
+
 def say(
     dispatcher: CollectingDispatcher,
     response: str,
@@ -57,8 +70,7 @@ def say(
     """Utter a response rendered in `lang` now, not from the tracker's slots.
 
     `values` fills placeholders that only the action knows ({position} ...)."""
-    filled = {**fact_values(), **(values or {})}
-    message = render(response_sources()[response], lang, catalogs(), filled, channel)
+    message = rendered(response, lang, channel, values)
     buttons = extra.pop("buttons", None)
     if buttons is not None:
         message["buttons"] = message.get("buttons", []) + buttons

@@ -8,10 +8,11 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
+from bot.actions.forms import REQUESTED_SLOT, count_reply, latest_message, leave_form, replying_to
 from bot.screening.indicators import (
     ACKNOWLEDGEMENT_CONTEXT,
     QUESTION_CONTEXT,
@@ -24,7 +25,6 @@ from bot.screening.scoring import assess
 from bot.screening.walkthrough import (
     QUESTIONS_SLOT,
     SECTOR_SLOT,
-    Message,
     WalkState,
     changed_slots,
     indicator_slot,
@@ -36,31 +36,10 @@ from bot.screening.walkthrough import (
 from bot.screening.words import vocabulary
 
 FORM = "screening_form"
-REQUESTED_SLOT = "requested_slot"
 TURNS_SLOT = "screening_turns"
 IN_PROGRESS_SLOT = "screening_in_progress"
 RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
 CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
-
-
-def _answering(tracker: Tracker) -> bool:
-    """Whether the latest message replies to a question the form asked: the
-    last action before it was the form. Not on activation, and not on the
-    message that brings a paused walkthrough back (a "yes, continue")."""
-    events = tracker.events
-    last_user = max((n for n, e in enumerate(events) if e.get("event") == "user"), default=None)
-    if last_user is None:
-        return False
-    for event in reversed(events[:last_user]):
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name") == FORM
-    return False
-
-
-def _message(tracker: Tracker) -> Message:
-    latest = tracker.latest_message or {}
-    intent = (latest.get("intent") or {}).get("name")
-    return Message(intent=intent, text=latest.get("text") or "", lang=language_of(tracker))
 
 
 def _state(tracker: Tracker) -> WalkState:
@@ -98,7 +77,7 @@ class ValidateScreeningForm(Action):
         before = _state(tracker)
         requested = tracker.get_slot(REQUESTED_SLOT)
 
-        if not _answering(tracker):
+        if not replying_to(tracker, FORM):
             if tracker.get_slot(QUESTIONS_SLOT) or before.consent is False:
                 events += _fresh_start_events()
                 before = WalkState()
@@ -106,15 +85,14 @@ class ValidateScreeningForm(Action):
                 say(dispatcher, "utter_screening_resume", lang, channel)
             return events + self._advance(before, before, indicators)
 
-        outcome = interpret(before, requested, _message(tracker), indicators, vocabulary())
+        outcome = interpret(before, requested, latest_message(tracker), indicators, vocabulary())
         if outcome.kind == "step_aside":
             return []  # nothing filled: Rasa rejects the form and the rules answer
         turns = (tracker.get_slot(TURNS_SLOT) or 0) + 1
         events.append(SlotSet(TURNS_SLOT, turns))
-        if outcome.kind == "unclear":
-            hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
-            say(dispatcher, hint, lang, channel)
-        elif outcome.kind == "noted" and outcome.noted == "minor":
+        hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
+        events += count_reply(dispatcher, tracker, outcome.kind != "unclear", hint)
+        if outcome.kind == "noted" and outcome.noted == "minor":
             say(dispatcher, "utter_screening_noted_minor", lang, channel)
         elif outcome.kind == "noted" and outcome.noted:
             _acknowledge(dispatcher, tracker, indicators.indicators[outcome.noted])
@@ -236,19 +214,19 @@ class ActionScreeningStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         say(dispatcher, "utter_screening_stopped", language_of(tracker), output_channel_of(tracker))
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        return leave_form()
 
 
-class ActionScreeningPause(Action):
-    """Steps out of the questions silently (emergency, menu ...); answers are kept."""
+class ActionPauseForm(Action):
+    """Steps out of a form silently (emergency, menu ...); its answers are kept."""
 
     def name(self) -> str:
-        return "action_screening_pause"
+        return "action_pause_form"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        return leave_form()
 
 
 class ActionAcknowledgeReport(Action):
@@ -261,7 +239,7 @@ class ActionAcknowledgeReport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        intent = _message(tracker).intent or ""
+        intent = latest_message(tracker).intent or ""
         spec = indicator_set().reported_by(intent)
         lang, channel = language_of(tracker), output_channel_of(tracker)
         events: List[EventType] = []

@@ -51,6 +51,7 @@ STEP_ASIDE_INTENTS = frozenset(
         "ask_return_home",
         "ask_compensation",
         "ask_job_offer",
+        "tell_more",
         "show_menu",
         "request_handoff",
         "goodbye",
@@ -129,7 +130,7 @@ class Outcome:
     noted: Optional[str] = None
 
 
-def _answer_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
+def answer_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     by_number = pick_by_number(message.text, ANSWER_OPTIONS)
     if by_number:
         return by_number
@@ -191,7 +192,7 @@ def interpret(
         return Outcome("step_aside", state)
 
     if requested == CONSENT_SLOT:
-        answer = _answer_of(message, vocabulary)
+        answer = answer_of(message, vocabulary)
         if answer == "yes" or message.intent == "start_screening":
             return Outcome("filled", replace(state, consent=True))
         if answer == "no":
@@ -221,7 +222,7 @@ def interpret(
     if requested == QUESTIONS_SLOT:
         current = state.current_question()
         reported = indicators.reported_by(message.intent or "")
-        answer = _answer_of(message, vocabulary)
+        answer = answer_of(message, vocabulary)
         if answer is None and reported is not None and reported.id == current:
             answer = "yes"
         if answer is not None and current is not None:

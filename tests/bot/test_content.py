@@ -29,5 +29,7 @@ def test_content_check_lists_facts_to_verify_and_stale_ones():
     lines = report(today=dt.date(2026, 11, 22))
     assert any("hotline" in line and "marked verify" in line for line in lines)
     assert not any(line.startswith("contacts.yml emergency:") for line in lines)
+    assert any(line.startswith("rights.yml residence_permit: marked verify") for line in lines)
     stale = report(today=dt.date(2028, 1, 1))
+    assert any(line.startswith("rights.yml labour_basics:") and "last checked" in line for line in stale)
     assert any(line.startswith("contacts.yml emergency:") and "last checked" in line for line in stale)

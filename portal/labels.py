@@ -1,0 +1,115 @@
+"""Staff-facing names for the codes of an intake, translated through the catalog.
+
+`N_` marks a msgid for extraction without translating it here; views translate
+at render time in the staff member's language. Indicator labels come from the
+assistant's indicators.yml (`staff_label`, English) and are translated with
+the context "indicator".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+
+def N_(text: str) -> str:
+    return text
+
+
+STATUSES = {
+    "new": N_("New"),
+    "acknowledged": N_("Acknowledged"),
+    "in_progress": N_("In progress"),
+    "closed": N_("Closed"),
+    "withdrawn": N_("Withdrawn"),
+}
+SIGNALS = {
+    "trafficking_signs": N_("Signs of trafficking"),
+    "forced_labour_signs": N_("Signs of forced labour"),
+    "exploitation_signs": N_("Signs of exploitation"),
+    "few_signs": N_("Few signs"),
+}
+DIMENSIONS = {
+    "deceptive_recruitment": N_("Deceptive recruitment"),
+    "coercive_recruitment": N_("Coercive recruitment"),
+    "vulnerable_recruitment": N_("Recruitment by abuse of vulnerability"),
+    "exploitation": N_("Exploitative conditions"),
+    "coercion": N_("Coercion at destination"),
+    "vulnerability": N_("Abuse of vulnerability at destination"),
+}
+ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
+STRENGTHS = {"strong": N_("strong"), "medium": N_("medium"), "weak": N_("weak")}
+CHANNELS = {"web": N_("Web chat"), "sms": N_("SMS"), "rest": N_("API")}
+PROVIDERS = {"marta": N_("Centrs MARTA"), "drosa_maja": N_("Drošā māja"), "any": N_("Any provider")}
+AGE_GROUPS = {"adult": N_("Adult"), "minor": N_("Minor (under 18)"), "unknown": N_("Age not known")}
+LOCATIONS = {"latvia": N_("In Latvia"), "abroad": N_("Abroad")}
+CONTACT_METHODS = {"phone": N_("Phone call"), "sms": N_("SMS"), "email": N_("E-mail")}
+ROLES = {"staff": N_("Staff"), "admin": N_("Administrator"), "coordinator": N_("Coordinator")}
+SECTORS = {
+    "construction": N_("Construction"),
+    "agriculture": N_("Agriculture"),
+    "food_production": N_("Food production"),
+    "hospitality": N_("Hotels and restaurants"),
+    "cleaning_domestic": N_("Cleaning and domestic work"),
+    "sex_work": N_("Sex work"),
+    "begging": N_("Begging"),
+    "crime": N_("Forced criminal activity"),
+    "marriage": N_("Marriage"),
+    "other": N_("Other work"),
+}
+NEEDS = {
+    "shelter": N_("Safe place to stay"),
+    "legal_advice": N_("Legal advice"),
+    "medical": N_("Medical help"),
+    "psychological": N_("Psychological support"),
+    "return_home": N_("Going home safely"),
+    "residence_permit": N_("Residence permit"),
+    "wages": N_("Unpaid wages or compensation"),
+    "interpreter": N_("Interpreter"),
+    "documents": N_("Getting documents back"),
+    "child_support": N_("Help for a child"),
+}
+AUDIT_ACTIONS = {
+    "receive": N_("received"),
+    "withdraw": N_("withdrawn by the person"),
+    "view": N_("viewed"),
+    "view_queue": N_("viewed the queue"),
+    "reveal": N_("revealed contact details"),
+    "status": N_("changed status"),
+    "assign": N_("assigned"),
+    "note": N_("added a note"),
+    "export": N_("exported"),
+    "stats_export": N_("exported statistics"),
+    "login": N_("logged in"),
+    "login_failed": N_("failed login"),
+    "logout": N_("logged out"),
+    "user_add": N_("added a user"),
+    "user_disable": N_("disabled a user"),
+    "purge": N_("retention purge"),
+    "keys_rotate": N_("re-encrypted with the current key"),
+    "api_list": N_("listed intakes (JSON)"),
+}
+
+
+def load_indicators(path: Path) -> dict[str, dict]:
+    """id -> {staff_label, dimension, strength} from the assistant's indicators.yml."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        item["id"]: {
+            "staff_label": item.get("staff_label") or item["id"],
+            "dimension": item.get("dimension"),
+            "strength": item.get("strength"),
+        }
+        for item in data.get("indicators", [])
+        if isinstance(item, dict) and "id" in item
+    }
+
+
+def label(table: dict[str, str], code: str | None, gettext) -> str:
+    """The translated name of a code; an unknown code is shown as itself (escaped by the template)."""
+    if code is None:
+        return "—"
+    return gettext(table[code]) if code in table else code

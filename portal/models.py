@@ -1,0 +1,146 @@
+"""Tables of the intake service. The schema itself is owned by the Alembic
+migrations in portal/migrations; these classes must match them (a test checks).
+
+Personal data lives only in `*_sealed` columns (AES-GCM, see crypto.py): the
+contact details a person chose to give, staff notes and TOTP secrets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime")
+            value = value.astimezone(dt.timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Intake(Base):
+    __tablename__ = "intakes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the sender's idempotency key
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    provider: Mapped[str] = mapped_column(String(16), index=True)
+    created_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str | None] = mapped_column(String(64))
+    age_group: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str | None] = mapped_column(String(16))
+    sector: Mapped[str | None] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, index=True)
+    signal: Mapped[str] = mapped_column(String(32))
+    indicators: Mapped[list] = mapped_column(JSON)
+    assessment: Mapped[dict] = mapped_column(JSON)
+    needs: Mapped[list] = mapped_column(JSON)
+    consent: Mapped[dict] = mapped_column(JSON)
+    has_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    contact_key_id: Mapped[str | None] = mapped_column(String(32))
+    contact_erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), index=True, default="new")
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[str] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    text_key_id: Mapped[str] = mapped_column(String(32))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    provider: Mapped[str | None] = mapped_column(String(16))  # None for a coordinator
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    totp_key_id: Mapped[str] = mapped_column(String(32))
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # refuses a code used twice
+    language: Mapped[str] = mapped_column(String(8), default="lv")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditEvent(Base):
+    """Append-only (database triggers refuse UPDATE and DELETE). No personal data:
+    an intake is named by its reference, a person by nothing."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254))  # staff e-mail, "assistant" or "system"
+    actor_provider: Mapped[str | None] = mapped_column(String(16), index=True)
+    provider: Mapped[str | None] = mapped_column(String(16), index=True)  # whose data it concerns
+    action: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(8), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,93 @@
+"""Anonymous aggregate statistics for the coordinator and the providers.
+
+Counts of 1 to 4 are shown as "<5" (in the page, the charts and the CSV), so
+that a small group cannot be singled out. Charts are server-rendered SVG: no
+script, no CDN.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from portal.models import Intake
+
+THRESHOLD = 5
+DIMENSIONS = ("week", "language", "channel", "source", "signal")
+
+
+def shown(count: int) -> str:
+    """What a reader sees for a count."""
+    return "<5" if 0 < count < THRESHOLD else str(count)
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    total: int
+    by: dict[str, list[tuple[str, int]]]  # dimension -> [(key, count)], in display order
+
+
+async def compute(session: AsyncSession, providers: tuple[str, ...] | None) -> Aggregates:
+    """providers None = every intake (the coordinator's national view)."""
+    def scoped(query):
+        return query if providers is None else query.where(Intake.provider.in_(providers))
+
+    by: dict[str, list[tuple[str, int]]] = {}
+    days = (await session.execute(scoped(select(Intake.created_on, func.count()).group_by(Intake.created_on)))).all()
+    weeks: Counter[str] = Counter()
+    for day, count in days:
+        weeks[iso_week(day)] += count
+    by["week"] = sorted(weeks.items())
+    for name, column in (("language", Intake.language), ("channel", Intake.channel),
+                         ("source", Intake.source), ("signal", Intake.signal)):
+        rows = (await session.execute(scoped(select(column, func.count()).group_by(column)))).all()
+        by[name] = sorted(((key or "-", count) for key, count in rows), key=lambda item: (-item[1], item[0]))
+    return Aggregates(total=sum(weeks.values()), by=by)
+
+
+def to_csv(aggregates: Aggregates) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["dimension", "key", "count"])
+    writer.writerow(["total", "all", shown(aggregates.total)])
+    for dimension in DIMENSIONS:
+        for key, count in aggregates.by.get(dimension, []):
+            # A leading =, +, - or @ would run as a formula in a spreadsheet.
+            safe_key = "'" + key if key[:1] in ("=", "+", "-", "@") and key != "-" else key
+            writer.writerow([dimension, safe_key, shown(count)])
+    return out.getvalue()
+
+
+def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
+    """Horizontal bars; a suppressed count is drawn as a fixed short hatched bar."""
+    row, label_width, bar_width = 22, 170, 300
+    height = row * max(len(items), 1) + 10
+    top = max([count for _, count in items] + [THRESHOLD])
+    parts = [
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {label_width + bar_width + 60} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for index, (key, count) in enumerate(items):
+        y = 5 + index * row
+        suppressed = 0 < count < THRESHOLD
+        length = bar_width * (THRESHOLD if suppressed else count) / top
+        fill = "#9db3c8" if suppressed else "#1d5b8f"
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(key)}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{row - 6}" fill="{fill}"/>'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + 14}" font-size="12">{escape(shown(count))}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
