@@ -201,7 +201,7 @@ class ActionScreeningResult(Action):
             say(dispatcher, "utter_result_seen", lang, channel, values={"signs": "".join(f"\n– {line}" for line in lines)})
         for response in plan.responses:
             say(dispatcher, response, lang, channel)
-        return []
+        return [SlotSet("rights_topic", plan.rights_topic)]
 
 
 class ActionScreeningStop(Action):

@@ -34,11 +34,21 @@ RIGHTS_RESPONSES = {
     FEW: "utter_result_rights_general",
 }
 
+# The rights topic (bot/data/content/rights.yml) that "tell me more" opens after a result.
+RIGHTS_TOPICS = {
+    TRAFFICKING: "reflection_period",
+    FORCED_LABOUR: "police",
+    EXPLOITATION: "compensation",
+    FEW: "labour_basics",
+}
+MINOR_RIGHTS_TOPIC = "children"
+
 
 @dataclass(frozen=True)
 class ResultPlan:
     seen: List[str]  # indicator ids answered "yes", strongest first
     responses: List[str]  # what follows the list of signs, in order
+    rights_topic: str
 
 
 def plan_result(assessment: Assessment, indicators: IndicatorSet, minor: bool) -> ResultPlan:
@@ -52,7 +62,8 @@ def plan_result(assessment: Assessment, indicators: IndicatorSet, minor: bool) -
         responses.append("utter_result_unsure")
     responses.append("utter_result_minor" if minor else RIGHTS_RESPONSES[assessment.signal])
     responses.append("utter_result_next")
-    return ResultPlan(seen=seen, responses=responses)
+    topic = MINOR_RIGHTS_TOPIC if minor else RIGHTS_TOPICS[assessment.signal]
+    return ResultPlan(seen=seen, responses=responses, rights_topic=topic)
 
 
 def assessment_record(assessment: Assessment) -> Dict[str, object]:

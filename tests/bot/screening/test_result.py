@@ -49,3 +49,12 @@ def test_the_record_for_the_intake():
     record = assessment_record(assessment)
     assert record["signal"] == "trafficking_signs" and record["urgent"] is True
     assert record["dimensions"]["exploitation"] is False  # one medium alone is not a dimension
+
+
+def test_tell_me_more_after_a_result_opens_a_rights_topic_that_exists():
+    from bot.rights import rights
+
+    for answers, minor in (({"job_different": "no"}, False), ({"begging_quota": "yes"}, True)):
+        _, plan = result(answers, minor)
+        assert plan.rights_topic in rights().topics
+    assert result({"begging_quota": "yes"}, True)[1].rights_topic == "children"
