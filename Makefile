@@ -19,8 +19,11 @@ MODEL := models/paligs.tar.gz
 
 .PHONY: help setup run test train i18n i18n-update validate lint bench clean system-packages
 
+# The intake service and staff portal: its own venv and targets (portal-*).
+include portal.mk
+
 help: ## list the targets
-	@grep -hE '^[a-z0-9-]+:.*## ' Makefile | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' Makefile portal.mk | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BOT_VENV)/.installed: requirements/bot.txt requirements/bot.lock
 	rm -rf $(BOT_VENV)
@@ -54,7 +57,7 @@ i18n-update: $(BOT_VENV)/.installed ## extract new strings into bot/locales/*.po
 	$(PY) -m bot i18n update
 	$(PY) -m bot i18n check || true
 
-run: train ## set up, train if needed, start everything (Ctrl-C stops)
+run: train portal-setup ## set up, train if needed, start everything (Ctrl-C stops)
 	scripts/run-all
 
 validate: setup ## rasa data validate --fail-on-warning
@@ -64,8 +67,9 @@ validate: setup ## rasa data validate --fail-on-warning
 system-packages:
 	scripts/ensure-system-packages
 
-test: system-packages train ## set up, train if needed, run the whole suite
-	$(PY) -m pytest tests
+test: system-packages train portal-setup ## set up, train if needed, run the whole suite
+	$(PY) -m pytest tests --ignore=tests/portal
+	$(MAKE) portal-test
 
 lint: validate i18n ## data validation and catalog completeness
 

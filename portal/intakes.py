@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -264,9 +264,3 @@ def to_json(intake: Intake) -> dict:
         "status": intake.status,
     }
 
-
-async def count_by_status(session: AsyncSession, providers: tuple[str, ...]) -> dict[str, int]:
-    rows = await session.execute(
-        select(Intake.status, func.count()).where(Intake.provider.in_(providers)).group_by(Intake.status)
-    )
-    return {status: count for status, count in rows.all()}

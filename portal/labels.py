@@ -44,7 +44,8 @@ CHANNELS = {"web": N_("Web chat"), "sms": N_("SMS"), "rest": N_("API")}
 PROVIDERS = {"marta": N_("Centrs MARTA"), "drosa_maja": N_("Drošā māja"), "any": N_("Any provider")}
 AGE_GROUPS = {"adult": N_("Adult"), "minor": N_("Minor (under 18)"), "unknown": N_("Age not known")}
 LOCATIONS = {"latvia": N_("In Latvia"), "abroad": N_("Abroad")}
-CONTACT_METHODS = {"phone": N_("Phone call"), "sms": N_("SMS"), "email": N_("E-mail")}
+CONTACT_METHODS = {"phone": N_("Phone call"), "sms": N_("SMS"), "messenger": N_("Messenger app"),
+                   "email": N_("E-mail")}
 ROLES = {"staff": N_("Staff"), "admin": N_("Administrator"), "coordinator": N_("Coordinator")}
 SECTORS = {
     "construction": N_("Construction"),
@@ -58,17 +59,20 @@ SECTORS = {
     "marriage": N_("Marriage"),
     "other": N_("Other work"),
 }
+# The ids the assistant sends (bot/handoff/intake.py), then a few more a sender may use.
 NEEDS = {
-    "shelter": N_("Safe place to stay"),
-    "legal_advice": N_("Legal advice"),
-    "medical": N_("Medical help"),
+    "documents": N_("Getting documents back"),
+    "unpaid_wages": N_("Unpaid wages or compensation"),
+    "safe_housing": N_("Safe place to stay"),
+    "medical_help": N_("Medical help"),
+    "legal_help": N_("Legal advice"),
+    "child_protection": N_("Child protection (minor)"),
+    "self_check_not_done": N_("Self-check not done"),
+    "contact_requested": N_("Asked to be contacted"),
     "psychological": N_("Psychological support"),
     "return_home": N_("Going home safely"),
     "residence_permit": N_("Residence permit"),
-    "wages": N_("Unpaid wages or compensation"),
     "interpreter": N_("Interpreter"),
-    "documents": N_("Getting documents back"),
-    "child_support": N_("Help for a child"),
 }
 AUDIT_ACTIONS = {
     "receive": N_("received"),

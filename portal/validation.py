@@ -34,7 +34,7 @@ DIMENSIONS = (
     "coercion",
     "vulnerability",
 )
-CONTACT_METHODS = ("phone", "sms", "email")
+CONTACT_METHODS = ("phone", "sms", "messenger", "email")
 STATUSES = ("new", "acknowledged", "in_progress", "closed", "withdrawn")
 
 REQUIRED = (
@@ -174,13 +174,15 @@ def _contact(value: Any, problems: _Problems) -> None:
     if not isinstance(value, dict):
         problems.add("contact", "must be an object or null")
         return
-    _keys(value, "contact.", ("method", "value"), ("language", "best_time", "consent"), problems)
+    _keys(value, "contact.", ("method", "value"), ("language", "best_time", "leave_message", "consent"), problems)
     _enum(value.get("method"), CONTACT_METHODS, "contact.method", problems)
     _text(value.get("value"), "contact.value", problems, 200)
     if value.get("language") is not None:
         _pattern(value["language"], LANGUAGE, "contact.language", problems, "a language code")
     if value.get("best_time") is not None:
         _text(value["best_time"], "contact.best_time", problems, 100)
+    if value.get("leave_message") is not None:
+        _bool(value["leave_message"], "contact.leave_message", problems)
     if value.get("consent") is not None:
         _consent(value["consent"], "contact.consent", problems, language_required=False)
 

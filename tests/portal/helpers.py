@@ -69,8 +69,8 @@ def postgres_database() -> Iterator[str]:
     a failure in CI (CI=true), a skip elsewhere."""
     name = "paligs_portal_test_" + uuid.uuid4().hex[:10]
     try:
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncio.TimeoutError, Exception) as error:  # asyncpg raises many kinds
+        run_async(lambda: _pg_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # refused, timed out, auth: asyncpg raises many kinds
         message = f"PostgreSQL is needed at {PG_ADMIN_URL} (TEST_POSTGRES_URL): {error!r}"
         if in_ci():
             pytest.fail(message)
@@ -79,7 +79,7 @@ def postgres_database() -> Iterator[str]:
     try:
         yield f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
     finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_async(lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @contextlib.contextmanager
@@ -103,7 +103,15 @@ def run(coroutine_function, db_url: str):
         finally:
             await engine.dispose()
 
-    return asyncio.run(go())
+    return run_async(go)
+
+
+def run_async(coroutine_function):
+    """asyncio.run in a worker thread: Playwright's sync API keeps a loop running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function())).result()
 
 
 # --- intakes ----------------------------------------------------------------------
@@ -134,8 +142,10 @@ def intake(**changes) -> dict:
             },
             "urgent": False,
         },
-        "needs": ["shelter", "legal_advice"],
-        "contact": {"method": "phone", "value": "+371 20000001", "language": "ru", "best_time": "after 18:00"},
+        "needs": ["contact_requested", "documents", "legal_help"],
+        # the shape the assistant sends (bot/handoff/intake.py)
+        "contact": {"method": "phone", "value": "+371 20000001", "language": "ru", "best_time": "after 18:00",
+                    "leave_message": False, "consent": {"text_version": "contact-2026-11", "given_at": "2026-11-23T10:01:00Z"}},
         "consent": {"text_version": "2026-11", "language": "uz", "given_at": "2026-11-23T10:00:00Z"},
         "status": "new",
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from portal.models import AuditEvent, Intake, Note
+from portal.models import AuditEvent
 from tests.portal import helpers
 
 PUBLIC = {"/portal/login", "/portal/static", "/health", "/api/intakes", "/api/intakes/<reference:str>/withdraw"}

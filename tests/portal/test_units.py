@@ -1,0 +1,232 @@
+"""Pure cores, table-driven: validation, signatures, encryption, settings,
+statistics, notifications, workflow, catalogs."""
+
+import base64
+import re
+import datetime as dt
+
+import pytest
+
+from portal import crypto, i18n, intakes, notify, signing, stats
+from portal.settings import Settings, SettingsError, normalise_db_url, parse_key_ring
+from portal.validation import ValidationError, validate_intake
+from tests.portal import helpers
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"reference": "abc12345"}, "reference: must be 8 characters of Crockford base32"),
+        ({"reference": "ABCDEFGI"}, "reference: must be 8 characters of Crockford base32"),
+        ({"created_on": "2026-02-30"}, "created_on: must be a real date"),
+        ({"created_on": "2030-01-01"}, "created_on: is out of range"),
+        ({"created_on": "23.11.2026"}, "created_on: must be a date YYYY-MM-DD"),
+        ({"channel": "fax"}, "channel: must be one of web, sms, rest"),
+        ({"provider": "police"}, "provider: must be one of marta, drosa_maja, any"),
+        ({"urgent": 1}, "urgent: must be true or false"),
+        ({"source": "a b"}, "source: must be a campaign tag (letters, digits, . _ -)"),
+        ({"id": "not-a-uuid"}, "id: must be a UUID"),
+        ({"status": "closed"}, "status: a new intake must have status new"),
+        ({"needs": ["Shelter!"]}, "needs[0]: must be a lower-case id"),
+        ({"indicators": [{"id": "x", "dimension": "coercion", "strength": "strong", "answer": "maybe"}]},
+         "indicators[0].answer: must be one of yes, no, unsure"),
+        ({"indicators": [{"id": "x", "dimension": "coercion", "strength": "strong", "answer": "yes", "note": "n"}]},
+         "indicators[0].note: unknown field"),
+        ({"assessment": {"signal": "few_signs", "dimensions": {"magic": True}}},
+         "assessment.dimensions.magic: unknown dimension"),
+        ({"contact": {"method": "pigeon", "value": "x"}}, "contact.method: must be one of phone, sms, messenger, email"),
+        ({"contact": {"method": "sms", "value": "x", "leave_message": "yes"}}, "contact.leave_message: must be true or false"),
+        ({"contact": {"method": "sms", "value": "+371\n1"}}, "contact.value: must not contain control characters"),
+        ({"contact": {"method": "sms", "value": "x" * 201}}, "contact.value: must be text of 1 to 200 characters"),
+        ({"consent": {"text_version": "1", "given_at": "yesterday", "language": "lv"}},
+         "consent.given_at: must be an ISO 8601 date and time"),
+        ({"free_text": "I am Anna"}, "free_text: unknown field"),
+    ],
+)
+def test_validation_names_the_problem(change, problem):
+    with pytest.raises(ValidationError) as caught:
+        validate_intake({**helpers.intake(created_on="2026-11-20"), **change}, today=TODAY)
+    assert problem in caught.value.problems
+
+
+def test_a_missing_field_is_named():
+    body = helpers.intake(created_on="2026-11-20")
+    del body["consent"]
+    with pytest.raises(ValidationError) as caught:
+        validate_intake(body, today=TODAY)
+    assert caught.value.problems == ["consent: required"]
+
+
+def test_a_valid_intake_is_cleaned():
+    clean = validate_intake(helpers.intake(created_on="2026-11-20", needs=["shelter", "shelter"], contact=None),
+                            today=TODAY)
+    assert clean["created_on"] == dt.date(2026, 11, 20) and clean["needs"] == ["shelter"] and clean["contact"] is None
+
+
+@pytest.mark.parametrize(
+    "timestamp, signature_of, now, error",
+    [
+        ("1000", "right", 1000, None),
+        ("1000", "right", 1300, None),
+        ("1000", "right", 1301, "stale timestamp"),
+        ("1000", "right", 699, "stale timestamp"),
+        ("1000", "other body", 1000, "bad signature"),
+        (None, "right", 1000, "missing"),
+        ("10e3", "right", 1000, "unix seconds"),
+    ],
+)
+def test_signature_verification(timestamp, signature_of, now, error):
+    secret, body = b"secret", b'{"a": 1}'
+    signed = signing.signature(secret, timestamp or "1000", body if signature_of == "right" else b"other")
+    if error is None:
+        signing.verify(secret, timestamp, signed, body, 300, now=now)
+    else:
+        with pytest.raises(signing.SignatureError, match=error):
+            signing.verify(secret, timestamp, signed, body, 300, now=now)
+
+
+def test_sealed_values_are_bound_to_their_row_and_key():
+    ring = crypto.KeyRing(parse_key_ring(helpers.key_entry("a")))
+    sealed = ring.seal_json({"value": "+371 2"}, "intake:1:contact")
+    assert b"+371" not in sealed.blob and sealed.key_id == "a"
+    assert ring.open_json(sealed, "intake:1:contact") == {"value": "+371 2"}
+    with pytest.raises(crypto.DecryptionError):
+        ring.open_json(sealed, "intake:2:contact")
+    newer = crypto.KeyRing(parse_key_ring(helpers.key_entry("b") + "," + helpers.key_entry("a")))
+    with pytest.raises(crypto.DecryptionError):
+        newer.open(sealed, "intake:1:contact")  # same id "a" but another key
+
+
+def test_key_ring_rotation_keeps_old_keys_readable():
+    old = helpers.key_entry("old")
+    ring = crypto.KeyRing(parse_key_ring(old))
+    sealed = ring.seal(b"x", "c")
+    both = crypto.KeyRing(parse_key_ring(helpers.key_entry("new") + "," + old))
+    resealed = both.reseal(sealed, "c")
+    assert resealed.key_id == "new" and both.open(resealed, "c") == b"x"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgresql://u@h:5432/d", "postgresql+asyncpg://u@h:5432/d"),
+        ("postgres://u@h/d", "postgresql+asyncpg://u@h/d"),
+        ("postgresql+asyncpg://u@h/d", "postgresql+asyncpg://u@h/d"),
+        ("sqlite:///var/portal.db", "sqlite+aiosqlite:///var/portal.db"),
+        ("sqlite+aiosqlite:///var/portal.db", "sqlite+aiosqlite:///var/portal.db"),
+    ],
+)
+def test_database_urls_are_normalised(url, expected):
+    assert normalise_db_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "ring, error",
+    [
+        ("", "empty"),
+        ("k1:" + base64.b64encode(b"short").decode(), "32 bytes"),
+        ("k1:not base64!", "not valid base64"),
+        ("k1:" + base64.b64encode(bytes(32)).decode() + ",k1:" + base64.b64encode(bytes(32)).decode(), "twice"),
+    ],
+)
+def test_bad_key_rings_are_refused(ring, error):
+    with pytest.raises(SettingsError, match=error):
+        parse_key_ring(ring)
+
+
+def test_a_bare_key_gets_an_id():
+    assert parse_key_ring(base64.b64encode(bytes(32)).decode())[0][0] == "k1"
+
+
+def test_settings_read_only_what_they_are_given(tmp_path):
+    settings = Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "INTAKE_SECRET": "s",
+                                  "PORTAL_CONTACT_RETENTION_DAYS": "7", "SMTP_URL": "smtp://127.0.0.1:1025"})
+    assert settings.db_url == "sqlite+aiosqlite:///var/portal.db"
+    assert settings.contact_retention_days == 7 and settings.closed_retention_days == 180
+    # embedded mode: local secrets generated once, private, and reused
+    key_file = tmp_path / "portal-data.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path)}).data_keys == settings.data_keys
+    with pytest.raises(SettingsError, match="PORTAL_IDLE_MINUTES"):
+        Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "PORTAL_IDLE_MINUTES": "soon"})
+
+
+@pytest.mark.parametrize("count, shown", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120")])
+def test_small_counts_are_hidden(count, shown):
+    assert stats.shown(count) == shown
+
+
+def test_csv_hides_small_counts_and_defuses_formulas():
+    aggregates = stats.Aggregates(total=7, by={"week": [("2026-W47", 7)], "language": [("uz", 3), ("ru", 4)],
+                                               "channel": [], "source": [("=cmd()", 6)], "signal": []})
+    rows = stats.to_csv(aggregates).splitlines()
+    assert rows == ["dimension,key,count", "total,all,7", "week,2026-W47,7", "language,uz,<5", "language,ru,<5",
+                    "source,'=cmd(),6"]
+
+
+def test_chart_is_plain_svg_and_does_not_leak_small_counts():
+    svg = str(stats.bar_chart([("<b>uz</b>", 3), ("ru", 1), ("lv", 12)], "By language"))
+    assert svg.startswith("<svg") and "<script" not in svg and "&lt;b&gt;uz" in svg
+    widths = re.findall(r'<rect [^>]*width="([0-9.]+)"', svg)
+    assert widths[0] == widths[1] != widths[2]  # 3 and 1 look the same
+
+
+@pytest.mark.parametrize(
+    "provider, expected",
+    [("marta", ["m@x"]), ("drosa_maja", ["d@x"]), ("any", ["m@x", "d@x"])],
+)
+def test_notification_recipients(provider, expected):
+    assert notify.recipients(provider, {"marta": "m@x", "drosa_maja": "d@x"}) == expected
+
+
+def test_notification_has_reference_urgency_and_link_only():
+    message = notify.compose("AB12CD34", True, "https://p/portal/intakes/AB12CD34", "from@x", ["to@x"])
+    body = message.get_content()
+    assert "AB12CD34" in message["Subject"] and "URGENT" in message["Subject"]
+    assert "https://p/portal/intakes/AB12CD34" in body
+    assert len(body.split()) < 30
+
+
+@pytest.mark.parametrize(
+    "url, target",
+    [
+        ("smtp://127.0.0.1:1025", ("127.0.0.1", 1025, "plain", None)),
+        ("smtp+starttls://u%40x:p@mail.example:587", ("mail.example", 587, "starttls", "u@x")),
+        ("smtps://mail.example", ("mail.example", 465, "ssl", None)),
+    ],
+)
+def test_smtp_urls(url, target):
+    parsed = notify.parse_smtp_url(url)
+    assert (parsed.host, parsed.port, parsed.mode, parsed.username) == target
+
+
+@pytest.mark.parametrize(
+    "current, target, allowed",
+    [
+        ("new", "acknowledged", True), ("acknowledged", "in_progress", True), ("in_progress", "closed", True),
+        ("new", "closed", False), ("new", "in_progress", False), ("withdrawn", "acknowledged", False),
+        ("closed", "in_progress", True), ("acknowledged", "new", False),
+    ],
+)
+def test_status_workflow(current, target, allowed):
+    assert intakes.can_transition(current, target) is allowed
+
+
+def test_latvian_catalog_is_complete_and_marked_as_draft():
+    from babel.messages.pofile import read_po
+
+    from portal.i18n_extract import template_catalog
+
+    with i18n.po_path("lv").open("rb") as handle:
+        catalog = read_po(handle, locale="lv")
+    wanted = {(m.context, m.id) for m in template_catalog() if m.id}
+    translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
+    assert wanted - translated == set()
+    assert "DRAFT" in i18n.po_path("lv").read_text(encoding="utf-8").split("msgid")[0]
+
+
+@pytest.mark.parametrize("header, language", [("en-GB,en;q=0.9", "en"), ("lv", "lv"), ("ru,de", "lv"), (None, "lv")])
+def test_language_negotiation(header, language):
+    assert i18n.negotiate(header) == language
