@@ -7,6 +7,7 @@ import logging
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 
+from bot.handoff import service as handoff_service
 from bot.i18n import default_catalogs
 from bot.settings import Settings, load_settings
 from bot.web.page import chat_blueprint
@@ -25,6 +26,16 @@ def create_action_app(settings: Settings) -> Sanic:
         return response.json({"error": "internal error" if status >= 500 else str(exception)}, status=status)
 
     app.blueprint(chat_blueprint(settings, default_catalogs()))
+
+    @app.listener("after_server_start")
+    async def start_outbox(app, loop):
+        # Delivers intakes queued before a restart too: nothing waits on a person's message.
+        app.ctx.outbox_task = loop.create_task(handoff_service.worker().run())
+
+    @app.listener("before_server_stop")
+    async def stop_outbox(app, loop):
+        app.ctx.outbox_task.cancel()
+
     return app
 
 

@@ -22,6 +22,8 @@ class Settings:
     timezone: str
     chat_socket_url: str
     quick_exit_url: str
+    outbox_db_url: str
+    outbox_poll_seconds: float
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -37,4 +39,6 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         timezone=env.get("PALIGS_TIMEZONE", "Europe/Riga"),
         chat_socket_url=env.get("CHAT_SOCKET_URL", "http://localhost:5005"),
         quick_exit_url=env.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather"),
+        outbox_db_url=env.get("OUTBOX_DB_URL", "sqlite:///var/outbox.db"),
+        outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),
     )

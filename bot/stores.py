@@ -1,17 +1,21 @@
 """Tracker and lock stores configured from TRACKER_DB_URL and LOCK_STORE_URL.
 
 Rasa's SQLTrackerStore and RedisLockStore take host/port/db pieces; our
-settings are URLs (12-factor), so these factories translate. Referenced from
+settings are URLs (12-factor), so these factories translate. The tracker store
+also keeps two privacy promises (PrivateSQLTrackerStore). Referenced from
 endpoints.yml as `type: bot.stores.EnvTrackerStore` / `bot.stores.EnvLockStore`.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.settings import load_settings
@@ -49,12 +53,80 @@ def redis_lock_arguments(url: str) -> Dict[str, Any]:
     }
 
 
+ERASE_ACTION = "action_delete_data"
+CONTACT_SLOT = "contact_value"
+REDACTED = "[contact details, sealed]"
+
+
+def erase_requested(events: List[Event]) -> bool:
+    """Whether "delete my data" ran in the latest turn (after the latest message)."""
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == ERASE_ACTION:
+            return True
+    return False
+
+
+def contact_replies(events: List[Event]) -> Set[int]:
+    """Indexes of the messages that answered the contact question: their text is
+    the person's number or address, which is kept only sealed in a slot."""
+    requested, found = None, set()
+    for index, event in enumerate(events):
+        if isinstance(event, SlotSet) and event.key == "requested_slot":
+            requested = event.value
+        elif isinstance(event, UserUttered) and requested == CONTACT_SLOT:
+            found.add(index)
+    return found
+
+
+def redacted(data: Dict[str, Any]) -> Dict[str, Any]:
+    data = dict(data, text=REDACTED)
+    if isinstance(data.get("parse_data"), dict):
+        data["parse_data"] = dict(data["parse_data"], text=REDACTED, entities=[])
+    return data
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, plus two promises of the handoff: a typed contact
+    detail never reaches the database in clear, and "delete my data" removes the
+    whole conversation. (No event broker is used: events leave only through here.)"""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        events = list(tracker.events)
+        with self.session_scope() as session:
+            if erase_requested(events):
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete(
+                    synchronize_session=False
+                )
+                session.commit()
+                return
+            already = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            hidden = contact_replies(events)
+            for index in range(already, len(events)):
+                event = events[index]
+                data = event.as_dict()
+                if index in hidden:
+                    data = redacted(data)
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+
 class EnvTrackerStore:
-    """Factory: builds the SQLTrackerStore that TRACKER_DB_URL names."""
+    """Factory: builds the private SQL tracker store that TRACKER_DB_URL names."""
 
     def __new__(cls, domain=None, event_broker=None, host=None, **_: Any) -> SQLTrackerStore:  # type: ignore[misc]
         arguments = sql_store_arguments(load_settings().tracker_db_url)
-        return SQLTrackerStore(domain=domain, event_broker=event_broker, **arguments)
+        return PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
 
 
 class EnvLockStore:

@@ -5,9 +5,10 @@ a loop."""
 
 from __future__ import annotations
 
-from typing import List
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -57,3 +58,20 @@ def leave_form() -> List[EventType]:
     return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
 
 
+class AskWithResponse(Action, ABC):
+    """Asks for a form's slot with its response utter_ask_<slot>, rendered here so
+    that a form's words all come from the same place (and the same language)."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for; its response is utter_ask_<slot>."""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        say(dispatcher, f"utter_ask_{self.slot}", language_of(tracker), output_channel_of(tracker))
+        return []

@@ -4,7 +4,6 @@ bot.screening.result (what the person hears at the end)."""
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
-from bot.actions.forms import REQUESTED_SLOT, count_reply, latest_message, leave_form, replying_to
+from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
 from bot.screening.indicators import (
     ACKNOWLEDGEMENT_CONTEXT,
     QUESTION_CONTEXT,
@@ -87,7 +86,8 @@ class ValidateScreeningForm(Action):
 
         outcome = interpret(before, requested, latest_message(tracker), indicators, vocabulary())
         if outcome.kind == "step_aside":
-            return []  # nothing filled: Rasa rejects the form and the rules answer
+            # Only the question to come back to: Rasa still rejects the form, the rules answer.
+            return [SlotSet(REQUESTED_SLOT, next_slot(before))]
         turns = (tracker.get_slot(TURNS_SLOT) or 0) + 1
         events.append(SlotSet(TURNS_SLOT, turns))
         hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
@@ -117,38 +117,19 @@ class ValidateScreeningForm(Action):
         return events
 
 
-class _AskWithResponse(Action, ABC):
-    """Asks for one of the first slots with its response, rendered here so that
-    the walkthrough's words all come from the same place."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        """The slot asked for; its response is utter_ask_<slot>."""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        say(dispatcher, f"utter_ask_{self.slot}", language_of(tracker), output_channel_of(tracker))
-        return []
-
-
-class ActionAskScreeningConsent(_AskWithResponse):
+class ActionAskScreeningConsent(AskWithResponse):
     slot = "screening_consent"
 
 
-class ActionAskAgeGroup(_AskWithResponse):
+class ActionAskAgeGroup(AskWithResponse):
     slot = "age_group"
 
 
-class ActionAskLocation(_AskWithResponse):
+class ActionAskLocation(AskWithResponse):
     slot = "location"
 
 
-class ActionAskSector(_AskWithResponse):
+class ActionAskSector(AskWithResponse):
     slot = "sector"
 
 

@@ -1,0 +1,249 @@
+"""Consent and handoff (handoff_form), and "delete my data": thin actions around
+bot.handoff.flow (the questions), bot.handoff.intake (the record) and the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.common import language_of, output_channel_of, rendered, say
+from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
+from bot.handoff import service
+from bot.handoff.flow import (
+    CONTACT_METHOD_SLOT,
+    CONTACT_TIME_SLOT,
+    CONTACT_VALUE_SLOT,
+    PROVIDER_SLOT,
+    HandoffState,
+    interpret,
+    next_slot,
+    slot_values,
+    state_from_slots,
+)
+from bot.handoff.intake import Contact, HandoffRequest, build_intake
+from bot.handoff.reference import display
+from bot.handoff.sealing import seal, unseal
+from bot.screening.indicators import indicator_set
+from bot.screening.walkthrough import indicator_slot
+from bot.screening.words import vocabulary
+from bot.settings import load_settings
+
+FORM = "handoff_form"
+REFERENCE_SLOT = "intake_reference"
+REFERENCES_SLOT = "intake_references"
+CONSENT_AT_SLOT = "handoff_consent_at"
+CONTACT_AT_SLOT = "contact_consent_at"
+FLOW_SLOTS = tuple(slot_values(HandoffState())) + (CONTACT_VALUE_SLOT, CONSENT_AT_SLOT, CONTACT_AT_SLOT)
+
+
+def conversation_key(sender_id: str) -> str:
+    """The outbox finds a conversation's intakes by this keyed hash, never by the sender id."""
+    key = load_settings().sender_key.encode("utf-8")
+    return hmac.new(key, b"conversation:" + sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _clear_flow() -> List[EventType]:
+    return [SlotSet(name, None) for name in FLOW_SLOTS]
+
+
+def _choice_title(response: str, options: tuple, value: Optional[str], tracker: Tracker) -> str:
+    """The translated button title of a choice, e.g. the provider's name."""
+    buttons = rendered(response, language_of(tracker), None).get("buttons", [])
+    return buttons[options.index(value)]["title"] if value in options else ""
+
+
+class ActionAskConsentHandoff(AskWithResponse):
+    slot = "consent_handoff"
+
+
+class ActionAskProvider(AskWithResponse):
+    slot = "provider"
+
+
+class ActionAskContactWanted(AskWithResponse):
+    slot = "contact_wanted"
+
+
+class ActionAskContactMethod(AskWithResponse):
+    slot = "contact_method"
+
+
+class ActionAskContactValue(AskWithResponse):
+    slot = "contact_value"
+
+
+class ActionAskContactTime(AskWithResponse):
+    slot = "contact_time"
+
+
+class ActionAskContactMessageOk(AskWithResponse):
+    slot = "contact_message_ok"
+
+
+class ValidateHandoffForm(Action):
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        before = state_from_slots(tracker.slots)
+        if not replying_to(tracker, FORM):
+            return _clear_flow() + [SlotSet(REQUESTED_SLOT, next_slot(HandoffState()))]
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        reply = interpret(before, requested, latest_message(tracker), vocabulary())
+        if reply.kind == "step_aside":
+            # Only the question to come back to: Rasa still rejects the form, the rules answer.
+            return [SlotSet(REQUESTED_SLOT, next_slot(before))]
+        hint = "utter_contact_value_hint" if requested == CONTACT_VALUE_SLOT else "utter_screening_choice_hint"
+        events = count_reply(dispatcher, tracker, reply.kind != "unclear", hint)
+        old, new = slot_values(before), slot_values(reply.state)
+        events += [SlotSet(name, value) for name, value in new.items() if old[name] != value]
+        if reply.kind == "value" and reply.value:
+            events.append(SlotSet(CONTACT_VALUE_SLOT, seal(load_settings().sender_key, reply.value)))
+            events.append(SlotSet(CONTACT_AT_SLOT, _now().isoformat()))
+        if reply.kind == "back" and before.has_contact_value and not reply.state.has_contact_value:
+            events.append(SlotSet(CONTACT_VALUE_SLOT, None))
+        if before.consent is None and reply.state.consent:
+            events.append(SlotSet(CONSENT_AT_SLOT, _now().isoformat()))
+        return events + [SlotSet(REQUESTED_SLOT, next_slot(reply.state))]
+
+
+class ActionAskHandoffConfirmed(Action):
+    """The final check: what goes to whom, and whether they will be in touch."""
+
+    def name(self) -> str:
+        return "action_ask_handoff_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        state = state_from_slots(tracker.slots)
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        provider = _choice_title("utter_ask_provider", ("marta", "drosa_maja", "any"), state.provider, tracker)
+        if state.contact_wanted:
+            contact = rendered(
+                "utter_handoff_summary_contact",
+                lang,
+                channel,
+                values={
+                    "method": _choice_title("utter_ask_contact_method", ("phone", "sms", "messenger", "email"), state.contact_method, tracker),
+                    "time": _choice_title("utter_ask_contact_time", ("morning", "afternoon", "evening", "any_time"), state.contact_time, tracker),
+                },
+            )["text"]
+        else:
+            contact = rendered("utter_handoff_summary_no_contact", lang, channel)["text"]
+        say(dispatcher, "utter_ask_handoff_confirmed", lang, channel, values={"provider": provider, "contact": contact})
+        return []
+
+
+class ActionHandoffSubmit(Action):
+    """After the form: queue the intake durably, then tell the person its reference."""
+
+    def name(self) -> str:
+        return "action_handoff_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        state = state_from_slots(tracker.slots)
+        if not (state.consent and state.confirmed):
+            say(dispatcher, "utter_handoff_not_sent", lang, channel)
+            return _clear_flow()
+        outbox = service.outbox()
+        reference = await asyncio.to_thread(outbox.new_reference)
+        intake = build_intake(self._request(tracker, state, reference), indicator_set())
+        await asyncio.to_thread(outbox.add_intake, intake, conversation_key(tracker.sender_id))
+        service.wake_worker()
+        say(dispatcher, "utter_handoff_sent", lang, channel, values={"reference": display(reference)})
+        references = list(tracker.get_slot(REFERENCES_SLOT) or []) + [reference]
+        return _clear_flow() + [SlotSet(REFERENCE_SLOT, reference), SlotSet(REFERENCES_SLOT, references)]
+
+    @staticmethod
+    def _request(tracker: Tracker, state: HandoffState, reference: str) -> HandoffRequest:
+        indicators = indicator_set()
+        answers = {
+            i: tracker.get_slot(indicator_slot(i))
+            for i in indicators.indicators
+            if tracker.get_slot(indicator_slot(i)) in ("yes", "no", "unsure")
+        }
+        contact = None
+        sealed = tracker.get_slot(CONTACT_VALUE_SLOT)
+        if state.contact_wanted and sealed:
+            contact = Contact(
+                method=state.contact_method or "phone",
+                value=unseal(load_settings().sender_key, sealed),
+                best_time=state.contact_time,
+                leave_message=state.contact_message_ok,
+                given_at=_parse(tracker.get_slot(CONTACT_AT_SLOT)),
+            )
+        return HandoffRequest(
+            reference=reference,
+            provider=state.provider or "any",
+            language=language_of(tracker),
+            channel=tracker.get_slot("channel") or "rest",
+            source=tracker.get_slot("source"),
+            age_group=tracker.get_slot("age_group"),
+            location=tracker.get_slot("location"),
+            sector=tracker.get_slot("sector"),
+            answers=answers,
+            consent_given_at=_parse(tracker.get_slot(CONSENT_AT_SLOT)),
+            contact=contact,
+        )
+
+
+class ActionHandoffCancel(Action):
+    """"Stop" inside the consent flow: nothing is sent."""
+
+    def name(self) -> str:
+        return "action_handoff_cancel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        say(dispatcher, "utter_handoff_not_sent", language_of(tracker), output_channel_of(tracker))
+        return leave_form() + _clear_flow()
+
+
+class ActionDeleteData(Action):
+    """Withdraw every intake of this conversation and erase the conversation:
+    the tracker store deletes its events when it sees this action (bot/stores.py)."""
+
+    def name(self) -> str:
+        return "action_delete_data"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        lang, channel = language_of(tracker), output_channel_of(tracker)
+        outbox = service.outbox()
+        key = conversation_key(tracker.sender_id)
+        references = sorted(set(tracker.get_slot(REFERENCES_SLOT) or []) | set(await asyncio.to_thread(outbox.references_of, key)))
+        for reference in references:
+            await asyncio.to_thread(outbox.withdraw, reference, key)
+        service.wake_worker()
+        if references:
+            say(dispatcher, "utter_delete_done_withdrawn", lang, channel,
+                values={"references": ", ".join(display(r) for r in references)})
+        else:
+            say(dispatcher, "utter_delete_done", lang, channel)
+        return leave_form() if tracker.active_loop.get("name") else []
+
+
+def _parse(value: Optional[str]) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(value) if value else _now()
+    except ValueError:
+        return _now()
