@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, Optional
 
 import requests
 
@@ -33,6 +33,21 @@ class Servers:
     tracker_db_url: str
     log_dir: Path
     token: str = TOKEN
+    actions_command: Optional[list] = None
+    env: Optional[Dict[str, str]] = None
+    actions_process: Optional[subprocess.Popen] = None
+
+    def kill_actions(self) -> None:
+        """SIGKILL, as a crash would: no shutdown handler runs."""
+        self.actions_process.kill()
+        self.actions_process.wait()
+
+    def start_actions(self) -> None:
+        log = self.log_dir / "actions-restarted.log"
+        self.actions_process = subprocess.Popen(
+            self.actions_command, cwd=REPO, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT
+        )
+        _wait_until_up(f"{self.actions_url}/health", self.actions_process, log)
 
     def say(self, sender: str, message: str, **metadata: str) -> list:
         body: Dict[str, object] = {"sender": sender, "message": message}
@@ -94,14 +109,15 @@ def running_servers(
         "CHAT_SOCKET_URL": f"http://127.0.0.1:{rasa_port}",
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
+        "SENDER_KEY": "e2e-sender-key",
+        "OUTBOX_DB_URL": f"sqlite:///{tmp}/outbox.db",
+        "OUTBOX_POLL_SECONDS": "0.5",
         **(extra_env or {}),
     }
     tmp.mkdir(parents=True, exist_ok=True)
     actions_log, rasa_log = tmp / "actions.log", tmp / "rasa.log"
-    actions = subprocess.Popen(
-        [str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)],
-        cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT,
-    )
+    actions_command = [str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)]
+    actions = subprocess.Popen(actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
     rasa = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", TOKEN, "--cors", "*",
          "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),
@@ -111,12 +127,72 @@ def running_servers(
     try:
         _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield Servers(
+        servers = Servers(
             rasa_url=f"http://127.0.0.1:{rasa_port}",
             actions_url=f"http://127.0.0.1:{actions_port}",
             tracker_db_url=tracker_db_url,
             log_dir=tmp,
+            actions_command=actions_command,
+            env=env,
+            actions_process=actions,
         )
+        yield servers
     finally:
         _stop(rasa)
-        _stop(actions)
+        _stop(servers.actions_process if "servers" in locals() else actions)
+
+
+PORTAL_PY = REPO / ".venv" / "portal" / "bin" / "python"
+INTAKE_SECRET = "e2e-intake-secret"
+
+
+class PortalServer:
+    """The real intake service from its own environment, on a free port; can be
+    stopped and started again on the same database (fault tests)."""
+
+    def __init__(self, tmp: Path) -> None:
+        if not PORTAL_PY.exists():
+            raise RuntimeError(f"{PORTAL_PY} is missing: run `make portal-setup` (make test does)")
+        self.tmp, self.port = tmp, free_port()
+        self.db = tmp / "portal.db"
+        self.env = {
+            **os.environ,
+            "PORTAL_DB_URL": f"sqlite+aiosqlite:///{self.db}",
+            "PORTAL_VAR_DIR": str(tmp),
+            "INTAKE_SECRET": INTAKE_SECRET,
+            "SMTP_URL": "",
+            "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+        }
+        self.env.pop("PYTHONPATH", None)
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def intake_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/intakes"
+
+    def start(self) -> None:
+        log = self.tmp / "portal.log"
+        self.process = subprocess.Popen(
+            [str(PORTAL_PY), "-m", "portal", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=REPO, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT,
+        )
+        _wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+            self.process = None
+
+    def intakes(self) -> list:
+        """Every stored intake, read straight from the portal's database."""
+        import sqlite3
+
+        if not self.db.exists():
+            return []
+        with sqlite3.connect(self.db) as connection:
+            connection.row_factory = sqlite3.Row
+            try:
+                rows = connection.execute("SELECT * FROM intakes").fetchall()
+            except sqlite3.OperationalError:
+                return []
+        return [dict(row) for row in rows]

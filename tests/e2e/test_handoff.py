@@ -1,0 +1,158 @@
+"""Consent and handoff end to end: the real Rasa server, action server and intake
+service. One intake arrives once, whatever fails in between; declining sends
+nothing; "delete my data" withdraws the intake and erases the conversation."""
+
+import json
+import re
+import sqlite3
+import time
+
+import pytest
+
+from bot.screening.indicators import indicator_set
+from tests.e2e import expect
+from tests.e2e.servers import INTAKE_SECRET, PortalServer, running_servers
+from tests.e2e.test_screening import Chat, answer_all, start
+
+PHONE = "+371 2000 1234"
+SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("handoff")
+    portal = PortalServer(tmp)
+    portal.start()
+    env = {"INTAKE_URL": portal.intake_url, "INTAKE_SECRET": INTAKE_SECRET}
+    try:
+        with running_servers(tmp, f"sqlite:///{tmp}/tracker.db", extra_env=env) as servers:
+            yield servers, portal
+    finally:
+        portal.stop()
+
+
+def reference_in(texts):
+    found = [m.group(1).replace(" ", "") for m in (re.search(r"\b([0-9A-Z]{4} [0-9A-Z]{4})\b", t) for t in texts) if m]
+    assert found, texts
+    return found[-1]
+
+
+def wait_for(portal, reference, seconds=30, status=None):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        rows = [r for r in portal.intakes() if r["reference"] == reference]
+        if rows and (status is None or rows[0]["status"] == status):
+            return rows
+        time.sleep(0.3)
+    raise AssertionError(f"intake {reference} did not arrive ({status or 'any status'})")
+
+
+def hand_off(chat, contact=False, confirm=True):
+    """Consent, provider, contact (or not), confirmation; returns the last texts."""
+    assert chat.say("/request_handoff") == [expect.text("utter_ask_consent_handoff", chat.lang)]
+    assert chat.say("/affirm") == [expect.text("utter_ask_provider", chat.lang)]
+    assert chat.say("1") == [expect.text("utter_ask_contact_wanted", chat.lang)]
+    if contact:
+        chat.say("/affirm")
+        assert chat.say("2") == [expect.text("utter_ask_contact_value", chat.lang)]
+        assert chat.say(PHONE) == [expect.text("utter_ask_contact_time", chat.lang)]
+        chat.say("3")
+        texts = chat.say("/deny")
+    else:
+        texts = chat.say("/deny")
+    assert texts[-1].endswith(expect.phrase(chat.lang, "utter_ask_handoff_confirmed", "Please check: I will send your answers to {provider}. {contact} Send now?").split("{contact}")[-1])
+    return chat.say("/affirm" if confirm else "/deny")
+
+
+def everything_stored(servers, tmp_db_name):
+    path = servers.log_dir / tmp_db_name
+    with sqlite3.connect(path) as connection:
+        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return "\n".join(
+            json.dumps(row, default=str) for t in tables for row in connection.execute(f'SELECT * FROM "{t}"')
+        )
+
+
+def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
+    servers, portal = stack
+    chat = Chat(servers, "ru")
+    start(chat, sector="agriculture")
+    answer_all(chat, yes=SEEN, unsure={"violence"})
+    texts = hand_off(chat, contact=True)
+    assert texts[0].startswith(expect.phrase("ru", "utter_handoff_sent", "Done. Your reference code is {reference}. Quote it when you call the hotline {hotline}. If you change your mind, write \"delete my data\".").split("{reference}")[0])
+    reference = reference_in(texts)
+    [intake] = wait_for(portal, reference)
+    assert (intake["language"], intake["provider"], intake["signal"], intake["channel"]) == ("ru", "marta", "forced_labour_signs", "rest")
+    answers = {i["id"]: i["answer"] for i in json.loads(intake["indicators"])}
+    assert {i for i, a in answers.items() if a == "yes"} == SEEN and answers["violence"] == "unsure"
+    assert len(answers) == len(indicator_set().for_sector("agriculture"))
+    assert intake["has_contact"] and intake["contact_sealed"] and PHONE.encode() not in intake["contact_sealed"]
+    assert servers.tracker(chat.me)["slots"]["intake_reference"] == reference
+    time.sleep(1)
+    assert len([r for r in portal.intakes() if r["reference"] == reference]) == 1
+    # The number was typed in the chat, but is nowhere in clear: tracker store, outbox.
+    digits = PHONE.replace(" ", "")[-8:]
+    for db in ("tracker.db", "outbox.db"):
+        stored = everything_stored(servers, db)
+        assert "2000 1234" not in stored and digits not in stored.replace(" ", ""), db
+
+
+@pytest.mark.parametrize("step", ["consent", "confirmation"])
+def test_declining_at_either_step_sends_nothing(stack, step):
+    servers, portal = stack
+    before = len(portal.intakes())
+    chat = Chat(servers, "en")
+    if step == "consent":
+        chat.say("/request_handoff")
+        texts = chat.say("/deny")
+    else:
+        texts = hand_off(chat, confirm=False)
+    assert texts == [expect.text("utter_handoff_not_sent", "en")]
+    time.sleep(2)
+    assert len(portal.intakes()) == before
+    assert not servers.tracker(chat.me)["slots"]["intake_reference"]
+
+
+def test_the_intake_waits_while_the_service_is_down_and_arrives_once(stack):
+    servers, portal = stack
+    portal.stop()
+    try:
+        chat = Chat(servers, "lv")
+        texts = hand_off(chat)
+        reference = reference_in(texts)
+        assert expect.text("utter_handoff_not_sent", "lv") not in texts
+        time.sleep(2)
+    finally:
+        portal.start()
+    assert len(wait_for(portal, reference)) == 1
+    time.sleep(2)
+    assert len([r for r in portal.intakes() if r["reference"] == reference]) == 1
+
+
+def test_a_crash_of_the_action_server_right_after_confirming_loses_nothing(stack):
+    servers, portal = stack
+    portal.stop()
+    try:
+        chat = Chat(servers, "en")
+        reference = reference_in(hand_off(chat))
+        servers.kill_actions()
+        servers.start_actions()
+    finally:
+        portal.start()
+    assert len(wait_for(portal, reference)) == 1
+    time.sleep(2)
+    assert len([r for r in portal.intakes() if r["reference"] == reference]) == 1
+
+
+def test_delete_my_data_withdraws_the_intake_and_erases_the_conversation(stack):
+    servers, portal = stack
+    chat = Chat(servers, "ru")
+    reference = reference_in(hand_off(chat, contact=True))
+    wait_for(portal, reference)
+    texts = chat.say("удалить мои данные")
+    assert reference[:4] in texts[0] and reference[4:] in texts[0]
+    [intake] = wait_for(portal, reference, status="withdrawn")
+    assert intake["contact_sealed"] is None and not intake["has_contact"]
+    with sqlite3.connect(servers.log_dir / "tracker.db") as connection:
+        left = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (chat.me,)).fetchone()[0]
+    assert left == 0
