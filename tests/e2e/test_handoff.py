@@ -152,7 +152,7 @@ def test_delete_my_data_withdraws_the_intake_and_erases_the_conversation(stack):
     texts = chat.say("удалить мои данные")
     assert reference[:4] in texts[0] and reference[4:] in texts[0]
     [intake] = wait_for(portal, reference, status="withdrawn")
-    assert intake["contact_sealed"] is None and not intake["has_contact"]
+    assert intake["contact_sealed"] is None and intake["contact_erased_at"] and intake["contact_key_id"] is None
     with sqlite3.connect(servers.log_dir / "tracker.db") as connection:
         left = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (chat.me,)).fetchone()[0]
     assert left == 0

@@ -1,0 +1,264 @@
+"""SMS through Twilio at /webhooks/sms/webhook, answered with TwiML.
+
+Instead of Rasa's stock Twilio channel, which stores the phone number as the
+conversation id, checks no signature, fails with 500 on an empty body and
+lists buttons with their payloads. Here:
+
+- every request must carry a valid X-Twilio-Signature (403 otherwise; 503
+  when the channel has no token, rather than accepting unsigned requests);
+- the conversation id is an HMAC of the number (bot.sms.pseudonym); the number
+  is never logged, stored or passed to Rasa, not even as metadata;
+- keywords (0, HELP, DELETE, LV ...) and numbered answers are resolved before
+  Rasa sees the message; the reply goes back in the webhook response, so
+  nothing is sent from the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.settings import load_settings
+from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
+from bot.sms.limits import SlidingWindowLimit
+from bot.sms.pseudonym import conversation_id
+from bot.sms.render import choice_for, is_number_reply, previous_choices, render_turn
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# Twilio's Body is at most 1600 characters; percent-encoded, with the other
+# fields, a genuine request stays well below this.
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_MESSAGE_CHARS = 2000
+MAX_FORM_FIELDS = 200
+RATE_WINDOW_SECONDS = 600
+# XML 1.0 cannot carry these, even escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    auth_token: str = field(default="", repr=False)
+    public_url: str = ""
+    sender_key: str = field(default="", repr=False)
+    max_segments: int = 6
+    rate_limit: int = 20  # messages per conversation per RATE_WINDOW_SECONDS
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.auth_token and self.sender_key)
+
+
+def sms_config(settings: Any = None, env: Optional[Mapping[str, str]] = None) -> SmsConfig:
+    """The channel's settings from bot.settings, falling back to the environment
+    for fields bot.settings does not have (yet)."""
+    settings = load_settings() if settings is None else settings
+    env = os.environ if env is None else env
+
+    def setting(name: str, variable: str, default: str) -> str:
+        value = getattr(settings, name, None)
+        return str(env.get(variable, default) if value is None else value).strip()
+
+    return SmsConfig(
+        auth_token=setting("twilio_auth_token", "TWILIO_AUTH_TOKEN", ""),
+        public_url=setting("sms_public_url", "SMS_PUBLIC_URL", ""),
+        sender_key=setting("sender_key", "SENDER_KEY", ""),
+        max_segments=max(1, int(setting("sms_max_segments", "SMS_MAX_SEGMENTS", "6"))),
+        rate_limit=max(1, int(setting("sms_rate_limit", "SMS_RATE_LIMIT", "20"))),
+    )
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A checked request: status 200 with the message, or the refusal."""
+
+    status: int
+    reason: str = ""
+    phone: str = field(default="", repr=False)
+    text: str = field(default="", repr=False)
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return ""
+
+
+def parse_form(body: bytes) -> Dict[str, str]:
+    """Form fields, the first value of each; blank values kept (Twilio signs them)."""
+    fields: Dict[str, str] = {}
+    pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    for name, value in pairs:
+        fields.setdefault(name, value)
+    return fields
+
+
+def check_request(body: bytes, headers: Mapping[str, str], auth_token: str, url: str) -> Inbound:
+    """Whether a webhook request came from Twilio and carries an SMS.
+
+    The signature is checked before the fields, so a forged request learns
+    nothing about what a valid one needs.
+    """
+    if not auth_token:
+        return Inbound(503, "sms channel not configured")
+    content_type = _header(headers, "content-type").split(";")[0].strip().lower()
+    if content_type != FORM_CONTENT_TYPE:
+        return Inbound(400, f"content type must be {FORM_CONTENT_TYPE}")
+    if len(body or b"") > MAX_REQUEST_BYTES:
+        return Inbound(400, "request too large")
+    try:
+        form = parse_form(body or b"")
+    except (UnicodeDecodeError, ValueError):
+        return Inbound(400, "malformed form body")
+    signature = _header(headers, "x-twilio-signature")
+    if not signature or not RequestValidator(auth_token).validate(url, form, signature):
+        return Inbound(403, "invalid signature")
+    phone, text = form.get("From", "").strip(), form.get("Body")
+    if not phone:
+        return Inbound(400, "missing From")
+    if text is None:
+        return Inbound(400, "missing Body")
+    if len(text) > MAX_MESSAGE_CHARS:
+        return Inbound(400, "Body too long")
+    return Inbound(200, phone=phone, text=text)
+
+
+def twiml(text: str) -> str:
+    """The webhook answer: one message, or an empty <Response/> for silence."""
+    reply = MessagingResponse()
+    text = _XML_INVALID.sub("", text or "")
+    if text.strip():
+        reply.message(text)
+    return reply.to_xml()
+
+
+def _where(error: BaseException) -> str:
+    """Where an error happened, without its message (which might hold user data)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return type(error).__name__ + place
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects the turn's messages; named "sms" so that Rasa picks the
+    `channel: sms` variations of responses."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+
+class SmsInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
+        config = sms_config()
+        if not config.ready:
+            logger.warning("SMS channel: TWILIO_AUTH_TOKEN or SENDER_KEY missing; it answers 503")
+        elif not config.public_url:
+            logger.warning(
+                "SMS channel: SMS_PUBLIC_URL missing; signatures checked against the request URL"
+            )
+        return cls(config)
+
+    def __init__(self, config: SmsConfig, limit: Optional[SlidingWindowLimit] = None) -> None:
+        self.config = config
+        self.limit = limit or SlidingWindowLimit(config.rate_limit, RATE_WINDOW_SECONDS)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint("paligs_sms_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
+            try:
+                return await self._receive(request, on_new_message)
+            except Exception as error:  # never a 500, and never the number in a log
+                logger.error("sms webhook failed: %s", _where(error))
+                return response.text("temporarily unavailable", status=503)
+
+        return webhook
+
+    async def _receive(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> response.HTTPResponse:
+        if not self.config.ready:
+            return response.text("sms channel not configured", status=503)
+        inbound = check_request(
+            request.body, request.headers, self.config.auth_token, self.config.public_url or request.url
+        )
+        if not inbound.accepted:
+            logger.info("sms webhook refused a request: %s", inbound.reason)
+            return response.text(inbound.reason, status=inbound.status)
+
+        sender_id = conversation_id(self.config.sender_key, inbound.phone)
+        text = inbound.text.strip()
+        payload = keyword_payload(text) if text else None
+        if not text or payload == DO_NOT_ANSWER:  # a picture without words, or an opt-out
+            return _xml("")
+        # Erasing must work even for someone who has written a lot just now.
+        if payload != DELETE and not self.limit.allow(sender_id):
+            logger.info("sms rate limit reached for a conversation")
+            return _xml("")
+        if payload:
+            text = payload
+        elif is_number_reply(text):
+            # The choices live in the tracker (the last bot turn's buttons), so
+            # they survive restarts and need no store of their own.
+            text = choice_for(text, await self._previous_choices(request, sender_id)) or text
+
+        output = SmsOutput()
+        try:
+            await on_new_message(
+                UserMessage(
+                    text, output, sender_id, input_channel=self.name(), metadata={"channel": CHANNEL}
+                )
+            )
+        except Exception as error:
+            logger.error("sms message failed for a conversation: %s", _where(error))
+            if not output.messages:  # 503 lets Twilio's fallback URL answer instead
+                return response.text("temporarily unavailable", status=503)
+        reply = render_turn(output.messages).fitted(self.config.max_segments)
+        return _xml(reply.text)
+
+    async def _previous_choices(self, request: Request, sender_id: str) -> Dict[str, str]:
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return {}
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception as error:
+            logger.error("sms could not read the previous reply: %s", _where(error))
+            return {}
+        return previous_choices(tracker.events) if tracker else {}
+
+
+def _xml(text: str) -> response.HTTPResponse:
+    return response.text(twiml(text), content_type="text/xml; charset=utf-8")
