@@ -24,6 +24,10 @@ class Settings:
     quick_exit_url: str
     outbox_db_url: str
     outbox_poll_seconds: float
+    twilio_auth_token: str
+    sms_public_url: str
+    sms_max_segments: int
+    sms_rate_limit: int
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -41,4 +45,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         quick_exit_url=env.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather"),
         outbox_db_url=env.get("OUTBOX_DB_URL", "sqlite:///var/outbox.db"),
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
+        sms_public_url=env.get("SMS_PUBLIC_URL", ""),
+        sms_max_segments=int(env.get("SMS_MAX_SEGMENTS", "8")),
+        sms_rate_limit=int(env.get("SMS_RATE_LIMIT", "20")),
     )
