@@ -16,7 +16,6 @@ lists buttons with their payloads. Here:
 from __future__ import annotations
 
 import logging
-import os
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
 from bot.sms.limits import SlidingWindowLimit
 from bot.sms.pseudonym import conversation_id
@@ -54,7 +53,7 @@ class SmsConfig:
     auth_token: str = field(default="", repr=False)
     public_url: str = ""
     sender_key: str = field(default="", repr=False)
-    max_segments: int = 6
+    max_segments: int = 8
     rate_limit: int = 20  # messages per conversation per RATE_WINDOW_SECONDS
 
     @property
@@ -62,22 +61,14 @@ class SmsConfig:
         return bool(self.auth_token and self.sender_key)
 
 
-def sms_config(settings: Any = None, env: Optional[Mapping[str, str]] = None) -> SmsConfig:
-    """The channel's settings from bot.settings, falling back to the environment
-    for fields bot.settings does not have (yet)."""
+def sms_config(settings: Optional[Settings] = None) -> SmsConfig:
     settings = load_settings() if settings is None else settings
-    env = os.environ if env is None else env
-
-    def setting(name: str, variable: str, default: str) -> str:
-        value = getattr(settings, name, None)
-        return str(env.get(variable, default) if value is None else value).strip()
-
     return SmsConfig(
-        auth_token=setting("twilio_auth_token", "TWILIO_AUTH_TOKEN", ""),
-        public_url=setting("sms_public_url", "SMS_PUBLIC_URL", ""),
-        sender_key=setting("sender_key", "SENDER_KEY", ""),
-        max_segments=max(1, int(setting("sms_max_segments", "SMS_MAX_SEGMENTS", "6"))),
-        rate_limit=max(1, int(setting("sms_rate_limit", "SMS_RATE_LIMIT", "20"))),
+        auth_token=settings.twilio_auth_token.strip(),
+        public_url=settings.sms_public_url.strip(),
+        sender_key=settings.sender_key,
+        max_segments=max(1, settings.sms_max_segments),
+        rate_limit=max(1, settings.sms_rate_limit),
     )
 
 

@@ -22,7 +22,7 @@ from bot.channels.sms import (
     sms_config,
     twiml,
 )
-from bot.sms.limits import SlidingWindowLimit
+from bot.settings import load_settings
 from bot.sms.pseudonym import conversation_id
 
 TOKEN = "test-auth-token"
@@ -178,20 +178,24 @@ def test_twiml(text, xml):
 # --- settings ----------------------------------------------------------------
 
 
-def test_config_from_settings_fields():
-    settings = SimpleNamespace(
-        twilio_auth_token=TOKEN, sms_public_url=URL, sender_key=KEY, sms_max_segments=3, sms_rate_limit=5
-    )
-    assert sms_config(settings, env={}) == SmsConfig(TOKEN, URL, KEY, 3, 5)
-
-
-def test_config_falls_back_to_the_environment_for_missing_fields():
-    env = {"TWILIO_AUTH_TOKEN": TOKEN, "SMS_PUBLIC_URL": URL, "SMS_MAX_SEGMENTS": "2"}
-    config = sms_config(SimpleNamespace(sender_key=KEY), env=env)
-    assert config == SmsConfig(TOKEN, URL, KEY, 2, 20)
+def test_config_from_settings():
+    env = {
+        "TWILIO_AUTH_TOKEN": f" {TOKEN} ",
+        "SMS_PUBLIC_URL": URL,
+        "SENDER_KEY": KEY,
+        "SMS_MAX_SEGMENTS": "3",
+        "SMS_RATE_LIMIT": "5",
+    }
+    config = sms_config(load_settings(env))
+    assert config == SmsConfig(TOKEN, URL, KEY, 3, 5)
     assert config.ready
-    assert not sms_config(SimpleNamespace(sender_key=""), env=env).ready
-    assert not sms_config(SimpleNamespace(sender_key=KEY), env={}).ready
+
+
+@pytest.mark.parametrize(
+    "env", [{"SENDER_KEY": KEY}, {"TWILIO_AUTH_TOKEN": TOKEN}, {"TWILIO_AUTH_TOKEN": TOKEN, "SENDER_KEY": ""}]
+)
+def test_not_ready_without_token_or_sender_key(env):
+    assert not sms_config(load_settings(env)).ready
 
 
 def test_from_credentials_reads_the_environment(monkeypatch):
@@ -201,9 +205,11 @@ def test_from_credentials_reads_the_environment(monkeypatch):
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv("SMS_PUBLIC_URL", URL)
     monkeypatch.setenv("SENDER_KEY", KEY)
+    monkeypatch.setenv("SMS_RATE_LIMIT", "7")
     sms = SmsInput.from_credentials(None)
-    assert sms.config == SmsConfig(TOKEN, URL, KEY, 6, 20)
-    assert sms.limit.max_messages == 20 and sms.limit.window_seconds == 600
+    assert sms.config == sms_config(load_settings())
+    assert sms.config.ready and sms.config.public_url == URL
+    assert sms.limit.max_messages == 7 and sms.limit.window_seconds == 600
 
 
 def test_routes_under_webhooks_sms():

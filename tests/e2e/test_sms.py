@@ -1,0 +1,165 @@
+"""SMS end to end: requests signed with Twilio's own validator, posted to the live
+Rasa server's /webhooks/sms/webhook, answered in TwiML. A whole self-check and
+handoff in Russian; forged and unsigned requests refused with nothing stored;
+the phone number nowhere in clear afterwards."""
+
+import sqlite3
+import time
+import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from bot.screening.indicators import indicator_set
+from bot.sms.pseudonym import conversation_id
+from bot.sms.segments import segments
+from tests.e2e import expect
+from tests.e2e.servers import INTAKE_SECRET, PortalServer, running_servers
+
+TOKEN = "e2e-twilio-auth-token"
+PUBLIC_URL = "https://paligs.example.org/webhooks/sms/webhook"  # what Twilio signs, behind a proxy
+PHONE = "+37126123456"
+SENDER_KEY = "e2e-sender-key"
+MAX_SEGMENTS = 10
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sms")
+    portal = PortalServer(tmp)
+    portal.start()
+    env = {
+        "INTAKE_URL": portal.intake_url, "INTAKE_SECRET": INTAKE_SECRET, "TWILIO_AUTH_TOKEN": TOKEN,
+        "SMS_PUBLIC_URL": PUBLIC_URL, "SMS_MAX_SEGMENTS": str(MAX_SEGMENTS), "SMS_RATE_LIMIT": "200",
+    }
+    try:
+        with running_servers(tmp, f"sqlite:///{tmp}/tracker.db", extra_env=env) as servers:
+            yield servers, portal
+    finally:
+        portal.stop()
+
+
+def post(servers, body, phone=PHONE, signature="valid", content_type="application/x-www-form-urlencoded"):
+    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": "SM" + "0" * 32}
+    headers = {"Content-Type": content_type}
+    if signature == "valid":
+        headers["X-Twilio-Signature"] = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
+    elif signature:
+        headers["X-Twilio-Signature"] = signature
+    return requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers, timeout=60)
+
+
+def sms(servers, body, phone=PHONE):
+    reply = post(servers, body, phone)
+    assert reply.status_code == 200, reply.text
+    assert reply.headers["Content-Type"].startswith("text/xml")
+    messages = [m.text or "" for m in ET.fromstring(reply.text).iter("Message")]
+    assert len(messages) <= 1
+    text = messages[0] if messages else ""
+    assert len(segments(text)) <= MAX_SEGMENTS
+    return text
+
+
+def events_of(servers, sender):
+    with sqlite3.connect(servers.log_dir / "tracker.db") as connection:
+        try:
+            return connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+@pytest.mark.parametrize("signature", [None, "bm90IGEgc2lnbmF0dXJl", "valid-but-for-another-body"])
+def test_unsigned_or_forged_requests_get_403_and_nothing_is_stored(stack, signature):
+    servers, _ = stack
+    phone = "+37126000111"
+    if signature == "valid-but-for-another-body":
+        params = {"From": phone, "To": "+37120000000", "Body": "hello", "MessageSid": "SM" + "0" * 32}
+        signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
+        reply = post(servers, "delete everything", phone=phone, signature=signature)
+    else:
+        reply = post(servers, "hello", phone=phone, signature=signature)
+    assert reply.status_code == 403
+    assert events_of(servers, conversation_id(SENDER_KEY, phone)) == 0
+
+
+@pytest.mark.parametrize(
+    "body, content_type",
+    [(b"", "application/x-www-form-urlencoded"), (b"{}", "application/json"), (b"%%%", "application/x-www-form-urlencoded")],
+)
+def test_malformed_requests_get_4xx_never_500(stack, body, content_type):
+    servers, _ = stack
+    reply = requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=body, headers={"Content-Type": content_type}, timeout=30)
+    assert 400 <= reply.status_code < 500
+
+
+def test_a_whole_self_check_and_handoff_over_sms_in_russian(stack):
+    servers, portal = stack
+    me = conversation_id(SENDER_KEY, PHONE)
+    first = sms(servers, "RU")
+    assert expect.text("utter_language_changed", "ru") in first
+    assert "1 " in first and "  2 " in first  # the menu as one numbered line
+    assert expect.phrase("ru", "utter_ask_screening_consent", "I will ask up to 15 short questions about your work and your situation, about 3 minutes. It is not a legal decision, only a first look together. You can go back, stop or ask for help at any time. Shall we start?")[:30] in sms(servers, "1")
+    sms(servers, "1")  # yes, start
+    sms(servers, "1")  # 18 or older
+    sms(servers, "1")  # in Latvia
+    text = sms(servers, "1")  # construction
+    questions = indicator_set().for_sector("construction")
+    yes = {"job_different", "pay_lower_than_promised", "excessive_hours", "bad_housing", "passport_kept", "cannot_leave"}
+    for position, indicator in enumerate(questions, start=1):
+        assert f"{position} / {len(questions)}." in text, text
+        assert expect.phrase("ru", "indicator_question", indicator.question) in text
+        text = sms(servers, "1" if indicator.id in yes else "2")
+    assert expect.text("utter_result_trafficking_signs", "ru")[:40] in text
+    slots = servers.tracker(me)["slots"]
+    assert slots["channel"] == "sms" and slots["screening_signal"] == "trafficking_signs"
+    # The result's first button sends the answers: consent, provider, no contact, send.
+    assert expect.phrase("ru", "utter_ask_consent_handoff", "I can send your answers to an organisation that helps for free. They would get: your answers to the questions (if you gave any), what they show, your language and whether you wrote on the web or by SMS – no name, no phone number, none of your own words. Do you agree to send this?")[:30] in sms(servers, "1")
+    sms(servers, "1")  # yes, I agree
+    sms(servers, "2")  # Drošā māja
+    sms(servers, "2")  # no, I will call
+    done = sms(servers, "1")  # send
+    reference = servers.tracker(me)["slots"]["intake_reference"]
+    assert reference and f"{reference[:4]} {reference[4:]}" in done
+    deadline = time.monotonic() + 30
+    while not [r for r in portal.intakes() if r["reference"] == reference] and time.monotonic() < deadline:
+        time.sleep(0.3)
+    [intake] = [r for r in portal.intakes() if r["reference"] == reference]
+    assert (intake["channel"], intake["language"], intake["provider"], intake["signal"]) == ("sms", "ru", "drosa_maja", "trafficking_signs")
+
+
+def test_keywords_menu_language_and_help(stack):
+    servers, _ = stack
+    phone = "+37126000222"
+    assert expect.text("utter_language_changed", "lv") in sms(servers, "lv", phone)
+    assert expect.text("utter_menu", "lv")[:20] in sms(servers, "0", phone)
+    assert expect.text("utter_menu", "lv")[:20] in sms(servers, "PALĪGS", phone)
+    assert expect.text("utter_emergency", "lv")[:30] in sms(servers, "mani sit, palīgā", phone)
+
+
+def test_delete_erases_the_sms_conversation(stack):
+    servers, _ = stack
+    phone = "+37126000333"
+    sms(servers, "EN", phone)
+    assert events_of(servers, conversation_id(SENDER_KEY, phone)) > 0
+    reply = sms(servers, "DELETE", phone)
+    assert expect.text("utter_delete_done", "en")[:30] in reply
+    assert events_of(servers, conversation_id(SENDER_KEY, phone)) == 0
+
+
+def test_stop_is_left_to_twilio(stack):
+    servers, _ = stack
+    assert sms(servers, "STOP", "+37126000444") == ""
+
+
+def test_no_phone_number_in_clear_anywhere_after_sms_conversations(stack):
+    servers, portal = stack
+    files = [servers.log_dir / name for name in ("tracker.db", "outbox.db", "portal.db")]
+    files += sorted(servers.log_dir.glob("*.log"))
+    numbers = [PHONE, PHONE.lstrip("+"), "26123456", "+37126000222", "26000222", "26000333"]
+    for path in files:
+        if path.exists():
+            content = path.read_bytes()
+            for number in numbers:
+                assert number.encode() not in content, (path.name, number)
