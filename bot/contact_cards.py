@@ -80,3 +80,9 @@ def contact_card(contact: Contact, now: dt.datetime, t: Translator) -> str:
     if contact.note:
         lines.append(t.pgettext(CONTACT_CONTEXT, contact.note))
     return "\n".join(lines)
+
+
+def compact_card(contact: Contact, now: dt.datetime, t: Translator) -> str:
+    """One line for SMS, where every character costs: who, the number, open or not."""
+    label = t.pgettext(CONTACT_CONTEXT, contact.label)
+    return f"{label}: {display_phone(contact.phone)}. {describe_status(contact.hours, now, t)}"

@@ -47,6 +47,6 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         sms_public_url=env.get("SMS_PUBLIC_URL", ""),
-        sms_max_segments=int(env.get("SMS_MAX_SEGMENTS", "8")),
+        sms_max_segments=int(env.get("SMS_MAX_SEGMENTS", "10")),
         sms_rate_limit=int(env.get("SMS_RATE_LIMIT", "20")),
     )

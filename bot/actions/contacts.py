@@ -11,10 +11,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
-from bot.contact_cards import contact_card
+from bot.contact_cards import compact_card, contact_card
 from bot.content import contact_book
 
 SHOWN = ("hotline", "marta", "drosa_maja")
+SMS_CHANNEL = "sms"
 
 
 class ActionShowContacts(Action):
@@ -29,7 +30,11 @@ class ActionShowContacts(Action):
         now = dt.datetime.now(ZoneInfo(book.timezone))
         t = translator_for(tracker)
         say(dispatcher, "utter_contacts_intro", lang, channel)
-        for contact_id in SHOWN:
-            dispatcher.utter_message(text=contact_card(book[contact_id], now, t))
+        # On SMS one line each, in one message: the full cards would need a dozen segments.
+        if channel == SMS_CHANNEL:
+            dispatcher.utter_message(text="\n".join(compact_card(book[c], now, t) for c in SHOWN))
+        else:
+            for contact_id in SHOWN:
+                dispatcher.utter_message(text=contact_card(book[contact_id], now, t))
         say(dispatcher, "utter_contacts_danger", lang, channel)
         return []

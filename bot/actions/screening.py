@@ -39,6 +39,7 @@ TURNS_SLOT = "screening_turns"
 IN_PROGRESS_SLOT = "screening_in_progress"
 RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
 CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
+SMS_CHANNEL = "sms"
 
 
 def _state(tracker: Tracker) -> WalkState:
@@ -177,11 +178,18 @@ class ActionScreeningResult(Action):
         assessment = assess(indicators.scoring(), state.answers, minor=state.minor)
         plan = plan_result(assessment, indicators, state.minor)
         t = translator_for(tracker)
+        *meaning, next_steps = plan.responses
+        # On SMS a long reply is cut at its end: there the list of signs goes last,
+        # so that what the signs may mean and the rights always arrive.
+        sms = channel == SMS_CHANNEL
+        for response in meaning if sms else []:
+            say(dispatcher, response, lang, channel)
         if plan.seen:
             lines = [t.pgettext(RESULT_CONTEXT, indicators.indicators[i].result) for i in plan.seen]
             say(dispatcher, "utter_result_seen", lang, channel, values={"signs": "".join(f"\n– {line}" for line in lines)})
-        for response in plan.responses:
+        for response in [] if sms else meaning:
             say(dispatcher, response, lang, channel)
+        say(dispatcher, next_steps, lang, channel)
         return [SlotSet("rights_topic", plan.rights_topic)]
 
 

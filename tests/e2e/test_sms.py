@@ -3,6 +3,7 @@ Rasa server's /webhooks/sms/webhook, answered in TwiML. A whole self-check and
 handoff in Russian; forged and unsigned requests refused with nothing stored;
 the phone number nowhere in clear afterwards."""
 
+import re
 import sqlite3
 import time
 import xml.etree.ElementTree as ET
@@ -39,6 +40,11 @@ def stack(tmp_path_factory):
             yield servers, portal
     finally:
         portal.stop()
+
+
+def sms_text(name, lang):
+    """A response as the SMS channel renders it (its `channels: sms` variant when there is one)."""
+    return expect.response(name, lang, "sms")["text"]
 
 
 def post(servers, body, phone=PHONE, signature="valid", content_type="application/x-www-form-urlencoded"):
@@ -98,9 +104,9 @@ def test_a_whole_self_check_and_handoff_over_sms_in_russian(stack):
     servers, portal = stack
     me = conversation_id(SENDER_KEY, PHONE)
     first = sms(servers, "RU")
-    assert expect.text("utter_language_changed", "ru") in first
+    assert sms_text("utter_language_changed", "ru") in first
     assert "1 " in first and "  2 " in first  # the menu as one numbered line
-    assert expect.phrase("ru", "utter_ask_screening_consent", "I will ask up to 15 short questions about your work and your situation, about 3 minutes. It is not a legal decision, only a first look together. You can go back, stop or ask for help at any time. Shall we start?")[:30] in sms(servers, "1")
+    assert sms_text("utter_ask_screening_consent", "ru")[:30] in sms(servers, "1")
     sms(servers, "1")  # yes, start
     sms(servers, "1")  # 18 or older
     sms(servers, "1")  # in Latvia
@@ -111,11 +117,11 @@ def test_a_whole_self_check_and_handoff_over_sms_in_russian(stack):
         assert f"{position} / {len(questions)}." in text, text
         assert expect.phrase("ru", "indicator_question", indicator.question) in text
         text = sms(servers, "1" if indicator.id in yes else "2")
-    assert expect.text("utter_result_trafficking_signs", "ru")[:40] in text
+    assert sms_text("utter_result_trafficking_signs", "ru")[:40] in text
     slots = servers.tracker(me)["slots"]
     assert slots["channel"] == "sms" and slots["screening_signal"] == "trafficking_signs"
     # The result's first button sends the answers: consent, provider, no contact, send.
-    assert expect.phrase("ru", "utter_ask_consent_handoff", "I can send your answers to an organisation that helps for free. They would get: your answers to the questions (if you gave any), what they show, your language and whether you wrote on the web or by SMS – no name, no phone number, none of your own words. Do you agree to send this?")[:30] in sms(servers, "1")
+    assert sms_text("utter_ask_consent_handoff", "ru")[:30] in sms(servers, "1")
     sms(servers, "1")  # yes, I agree
     sms(servers, "2")  # Drošā māja
     sms(servers, "2")  # no, I will call
@@ -132,10 +138,10 @@ def test_a_whole_self_check_and_handoff_over_sms_in_russian(stack):
 def test_keywords_menu_language_and_help(stack):
     servers, _ = stack
     phone = "+37126000222"
-    assert expect.text("utter_language_changed", "lv") in sms(servers, "lv", phone)
-    assert expect.text("utter_menu", "lv")[:20] in sms(servers, "0", phone)
-    assert expect.text("utter_menu", "lv")[:20] in sms(servers, "PALĪGS", phone)
-    assert expect.text("utter_emergency", "lv")[:30] in sms(servers, "mani sit, palīgā", phone)
+    assert sms_text("utter_language_changed", "lv") in sms(servers, "lv", phone)
+    assert sms_text("utter_menu", "lv")[:20] in sms(servers, "0", phone)
+    assert sms_text("utter_menu", "lv")[:20] in sms(servers, "PALĪGS", phone)
+    assert sms_text("utter_emergency", "lv")[:30] in sms(servers, "mani sit, palīgā", phone)
 
 
 def test_delete_erases_the_sms_conversation(stack):
@@ -144,8 +150,24 @@ def test_delete_erases_the_sms_conversation(stack):
     sms(servers, "EN", phone)
     assert events_of(servers, conversation_id(SENDER_KEY, phone)) > 0
     reply = sms(servers, "DELETE", phone)
-    assert expect.text("utter_delete_done", "en")[:30] in reply
+    assert sms_text("utter_delete_done", "en")[:30] in reply
     assert events_of(servers, conversation_id(SENDER_KEY, phone)) == 0
+
+
+def test_contacts_rights_and_a_job_offer_over_sms(stack):
+    servers, _ = stack
+    phone = "+37126000555"
+    sms(servers, "EN", phone)
+    contacts = sms(servers, "/ask_contacts", phone)
+    assert "+371 28612120" in contacts and "+371 67378539" in contacts and "+371 67898343" in contacts
+    topics = sms(servers, "/ask_rights", phone)
+    assert sms_text("utter_rights_menu", "en") in topics and "11 " in topics
+    assert "30 days" in sms(servers, "1", phone)  # the first topic: the reflection period
+    offer = sms(servers, "/ask_job_offer", phone)
+    for _ in range(8):
+        assert re.search(r"\d / 8\.", offer), offer
+        offer = sms(servers, "2", phone)
+    assert sms_text("utter_job_offer_result_low", "en")[:30] in offer
 
 
 def test_stop_is_left_to_twilio(stack):
