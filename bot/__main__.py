@@ -29,6 +29,7 @@ def _cmd_serve_actions(args: argparse.Namespace) -> int:
 
 
 def _cmd_purge(args: argparse.Namespace) -> int:
+    from bot.handoff.outbox import Outbox
     from bot.retention import purge_tracker_store
     from bot.settings import load_settings
 
@@ -36,6 +37,8 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.retention_days
     removed = purge_tracker_store(settings.tracker_db_url, days)
     print(f"removed {removed} conversation events older than {days} days")
+    delivered = Outbox(settings.outbox_db_url, settings.sender_key).purge(days)
+    print(f"removed {delivered} delivered outbox entries older than {days} days")
     return 0
 
 
@@ -80,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5055)
     serve.set_defaults(handler=_cmd_serve_actions)
 
-    purge = commands.add_parser("purge", help="delete conversation events past the retention limit")
+    purge = commands.add_parser("purge", help="delete conversation events and delivered outbox entries past the retention limit")
     purge.add_argument("--days", type=int, default=None, help="default: TRACKER_RETENTION_DAYS")
     purge.set_defaults(handler=_cmd_purge)
 

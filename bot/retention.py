@@ -8,6 +8,7 @@ seconds), SQLite or PostgreSQL. `make run` purges at start; in production run
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -17,6 +18,9 @@ def purge_tracker_store(db_url: str, days: int, now: float | None = None) -> int
     if days < 1:
         raise ValueError("retention must be at least one day")
     cutoff = (now if now is not None else time.time()) - days * 86400
+    url = sa.engine.make_url(db_url)
+    if url.drivername.startswith("sqlite") and url.database and not Path(url.database).exists():
+        return 0  # nothing stored yet
     engine = sa.create_engine(db_url)
     try:
         with engine.begin() as connection:

@@ -164,6 +164,15 @@ class Outbox:
                 )
             )
 
+    def purge(self, days: int, now: Optional[dt.datetime] = None) -> int:
+        """Forget delivered messages older than `days` (the conversations they came
+        from are gone by then, so nothing could withdraw through them any more)."""
+        cutoff = (now or _now()) - dt.timedelta(days=days)
+        with self.engine.begin() as conn:
+            return conn.execute(
+                messages.delete().where(messages.c.delivered_at.is_not(None), messages.c.delivered_at < cutoff)
+            ).rowcount or 0
+
     def pending_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(

@@ -101,3 +101,14 @@ def test_the_signature_and_the_withdraw_address():
     assert headers["X-Paligs-Signature"] == f"sha256={expected}" and headers["X-Paligs-Timestamp"] == "1700000000"
     withdraw = Pending("id", WITHDRAW, "K7M29QX4", b"{}", 0)
     assert target("http://x/api/intakes", withdraw) == "http://x/api/intakes/K7M29QX4/withdraw"
+
+
+def test_delivered_entries_are_forgotten_after_the_retention_period(outbox):
+    outbox.add_intake(intake(outbox.new_reference()), "conv-6")
+    outbox.add_intake(intake(outbox.new_reference()), "conv-7")
+    first = outbox.due()[0]
+    outbox.delivered(first.id)
+    now = dt.datetime.utcnow()
+    assert outbox.purge(30, now=now) == 0
+    assert outbox.purge(30, now=now + dt.timedelta(days=31)) == 1
+    assert outbox.pending_count() == 1  # an undelivered intake is never dropped
