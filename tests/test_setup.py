@@ -28,6 +28,8 @@ def test_docker_compose_file_is_valid():
     assert config["services"]["rasa"]["image"] == "rasa/rasa:3.6.21"
     assert config["services"]["rasa"]["user"] == "1001"
     assert config["services"]["actions"]["build"]["dockerfile"] == "Dockerfile.actions"
+    assert config["services"]["portal"]["build"]["dockerfile"] == "Dockerfile.portal"
+    assert config["services"]["actions"]["environment"]["INTAKE_URL"] == "http://portal:8080/api/intakes"
 
 
 def test_versions_agree_across_requirements_and_images():
