@@ -131,7 +131,10 @@ class ActionAskHandoffConfirmed(Action):
     ) -> List[EventType]:
         state = state_from_slots(tracker.slots)
         lang, channel = language_of(tracker), output_channel_of(tracker)
-        provider = _choice_title("utter_ask_provider", ("marta", "drosa_maja", "any"), state.provider, tracker)
+        if state.provider == "any":
+            provider = rendered("utter_handoff_provider_either", lang, channel)["text"]
+        else:
+            provider = _choice_title("utter_ask_provider", ("marta", "drosa_maja", "any"), state.provider, tracker)
         if state.contact_wanted:
             contact = rendered(
                 "utter_handoff_summary_contact",
