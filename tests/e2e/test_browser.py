@@ -121,3 +121,31 @@ def test_a_whole_self_check_in_the_widget(servers, page):
     see(seen).to_contain_text(expect.phrase(lang, "indicator_result", "Someone keeps your passport or ID."))
     see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_result_next", lang))
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+
+def test_consent_and_a_reference_code_in_the_widget(servers, page):
+    """English, by tapping: talk to a specialist, agree, either provider, no contact, send."""
+    import re
+
+    lang = "en"
+    page.goto(f"{servers.actions_url}/chat?lang={lang}")
+    see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", lang)[:40], timeout=60_000)
+
+    def tap(title):  # the exact title: "Send" must not pick "Do not send"
+        exactly = re.compile("^" + re.escape(title) + "$")
+        page.locator(".msg .buttons button:not([disabled])", has_text=exactly).last.click()
+
+    tap(expect.button_titles("utter_menu", lang)[3])  # Talk to a specialist
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_consent_handoff", lang)[:40], timeout=60_000)
+    tap(expect.button_titles("utter_ask_consent_handoff", lang)[0])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_provider", lang)[:30], timeout=60_000)
+    tap(expect.button_titles("utter_ask_provider", lang)[2])
+    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_contact_wanted", lang)[:30], timeout=60_000)
+    tap(expect.button_titles("utter_ask_contact_wanted", lang)[1])
+    see(page.locator(".msg.bot").last).to_contain_text("Centrs MARTA or Drošā māja", timeout=60_000)
+    tap(expect.button_titles("utter_ask_handoff_confirmed", lang)[0])
+    done = page.locator(".msg.bot", has_text="Your reference code is")
+    see(done).to_have_count(1, timeout=60_000)
+    assert re.search(r"\b[0-9A-HJKMNP-TV-Z]{4} [0-9A-HJKMNP-TV-Z]{4}\b", done.inner_text())
+    see(page.locator('a[href="tel:+37128612120"]').last).to_be_visible()
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
