@@ -44,7 +44,9 @@ def latest_message(tracker: Tracker) -> Message:
 def count_reply(
     dispatcher: CollectingDispatcher, tracker: Tracker, understood: bool, hint: str
 ) -> List[EventType]:
-    """Count replies that were no answer; say `hint`, or after two the way out."""
+    """Count replies that were no answer; say `hint`, or after two the way out.
+
+    The count is always set, so Rasa sees the reply as handled and keeps the form."""
     unclear = 0 if understood else (tracker.get_slot(UNCLEAR_SLOT) or 0) + 1
     lang, channel = language_of(tracker), output_channel_of(tracker)
     if unclear >= UNCLEAR_BEFORE_HELP:

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import hmac
+import logging
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
@@ -17,10 +18,10 @@ from bot.actions.common import language_of, output_channel_of, rendered, say
 from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
 from bot.handoff import service
 from bot.handoff.flow import (
-    CONTACT_METHOD_SLOT,
-    CONTACT_TIME_SLOT,
+    CONTACT_METHODS,
+    CONTACT_TIMES,
     CONTACT_VALUE_SLOT,
-    PROVIDER_SLOT,
+    PROVIDERS,
     HandoffState,
     interpret,
     next_slot,
@@ -34,6 +35,8 @@ from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import indicator_slot
 from bot.screening.words import vocabulary
 from bot.settings import load_settings
+
+logger = logging.getLogger(__name__)
 
 FORM = "handoff_form"
 REFERENCE_SLOT = "intake_reference"
@@ -134,15 +137,15 @@ class ActionAskHandoffConfirmed(Action):
         if state.provider == "any":
             provider = rendered("utter_handoff_provider_either", lang, channel)["text"]
         else:
-            provider = _choice_title("utter_ask_provider", ("marta", "drosa_maja", "any"), state.provider, tracker)
+            provider = _choice_title("utter_ask_provider", PROVIDERS, state.provider, tracker)
         if state.contact_wanted:
             contact = rendered(
                 "utter_handoff_summary_contact",
                 lang,
                 channel,
                 values={
-                    "method": _choice_title("utter_ask_contact_method", ("phone", "sms", "messenger", "email"), state.contact_method, tracker),
-                    "time": _choice_title("utter_ask_contact_time", ("morning", "afternoon", "evening", "any_time"), state.contact_time, tracker),
+                    "method": _choice_title("utter_ask_contact_method", CONTACT_METHODS, state.contact_method, tracker),
+                    "time": _choice_title("utter_ask_contact_time", CONTACT_TIMES, state.contact_time, tracker),
                 },
             )["text"]
         else:
@@ -165,10 +168,15 @@ class ActionHandoffSubmit(Action):
         if not (state.consent and state.confirmed):
             say(dispatcher, "utter_handoff_not_sent", lang, channel)
             return _clear_flow()
-        outbox = service.outbox()
-        reference = await asyncio.to_thread(outbox.new_reference)
-        intake = build_intake(self._request(tracker, state, reference), indicator_set())
-        await asyncio.to_thread(outbox.add_intake, intake, conversation_key(tracker.sender_id))
+        try:
+            outbox = service.outbox()
+            reference = await asyncio.to_thread(outbox.new_reference)
+            intake = build_intake(self._request(tracker, state, reference), indicator_set())
+            await asyncio.to_thread(outbox.add_intake, intake, conversation_key(tracker.sender_id))
+        except Exception:  # the outbox cannot keep it: say so, and give the hotline
+            logger.exception("handoff: the intake could not be queued")
+            say(dispatcher, "utter_handoff_failed", lang, channel)
+            return _clear_flow()
         service.wake_worker()
         say(dispatcher, "utter_handoff_sent", lang, channel, values={"reference": display(reference)})
         references = list(tracker.get_slot(REFERENCES_SLOT) or []) + [reference]
@@ -231,18 +239,25 @@ class ActionDeleteData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         lang, channel = language_of(tracker), output_channel_of(tracker)
-        outbox = service.outbox()
-        key = conversation_key(tracker.sender_id)
-        references = sorted(set(tracker.get_slot(REFERENCES_SLOT) or []) | set(await asyncio.to_thread(outbox.references_of, key)))
-        for reference in references:
-            await asyncio.to_thread(outbox.withdraw, reference, key)
+        references = sorted(set(tracker.get_slot(REFERENCES_SLOT) or []))
+        try:
+            outbox = service.outbox()
+            key = conversation_key(tracker.sender_id)
+            references = sorted(set(references) | set(await asyncio.to_thread(outbox.references_of, key)))
+            for reference in references:
+                await asyncio.to_thread(outbox.withdraw, reference, key)
+        except Exception:  # the conversation is still erased; the withdrawal goes by phone
+            logger.exception("delete: the withdrawal could not be queued")
+            say(dispatcher, "utter_delete_withdraw_failed", lang, channel,
+                values={"references": ", ".join(display(r) for r in references)})
+            return []
         service.wake_worker()
         if references:
             say(dispatcher, "utter_delete_done_withdrawn", lang, channel,
                 values={"references": ", ".join(display(r) for r in references)})
         else:
             say(dispatcher, "utter_delete_done", lang, channel)
-        return leave_form() if tracker.active_loop.get("name") else []
+        return []
 
 
 def _parse(value: Optional[str]) -> dt.datetime:

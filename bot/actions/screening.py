@@ -35,7 +35,6 @@ from bot.screening.walkthrough import (
 from bot.screening.words import vocabulary
 
 FORM = "screening_form"
-TURNS_SLOT = "screening_turns"
 IN_PROGRESS_SLOT = "screening_in_progress"
 RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
 CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
@@ -89,8 +88,6 @@ class ValidateScreeningForm(Action):
         if outcome.kind == "step_aside":
             # Only the question to come back to: Rasa still rejects the form, the rules answer.
             return [SlotSet(REQUESTED_SLOT, next_slot(before))]
-        turns = (tracker.get_slot(TURNS_SLOT) or 0) + 1
-        events.append(SlotSet(TURNS_SLOT, turns))
         hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
         events += count_reply(dispatcher, tracker, outcome.kind != "unclear", hint)
         if outcome.kind == "noted" and outcome.noted == "minor":

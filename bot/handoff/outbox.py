@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bot.handoff.reference import new_reference
-from bot.handoff.sealing import seal, unseal
+from bot.handoff.sealing import SealingError, seal, unseal
+
+logger = logging.getLogger(__name__)
 
 INTAKE, WITHDRAW = "intake", "withdraw"
 OUTBOX_PURPOSE = b"outbox"
@@ -137,13 +140,16 @@ class Outbox:
                 .order_by(messages.c.created_at)
                 .limit(limit)
             ).all()
-        return [
-            Pending(
-                id=row.id, kind=row.kind, reference=row.reference, attempts=row.attempts,
-                body=unseal(self.key, row.body, OUTBOX_PURPOSE).encode("utf-8") if row.body else b"{}",
-            )
-            for row in rows
-        ]
+        pending = []
+        for row in rows:
+            try:
+                body = unseal(self.key, row.body, OUTBOX_PURPOSE).encode("utf-8") if row.body else b"{}"
+            except SealingError:
+                # Sealed under another SENDER_KEY: kept, not sent, until that key is back.
+                logger.error("outbox: %s %s cannot be opened with this SENDER_KEY", row.kind, row.reference)
+                continue
+            pending.append(Pending(id=row.id, kind=row.kind, reference=row.reference, attempts=row.attempts, body=body))
+        return pending
 
     def delivered(self, message_id: str) -> None:
         with self.engine.begin() as conn:

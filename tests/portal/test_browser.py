@@ -21,10 +21,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if helpers.in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium; make test installs it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser

@@ -112,3 +112,12 @@ def test_delivered_entries_are_forgotten_after_the_retention_period(outbox):
     assert outbox.purge(30, now=now) == 0
     assert outbox.purge(30, now=now + dt.timedelta(days=31)) == 1
     assert outbox.pending_count() == 1  # an undelivered intake is never dropped
+
+
+def test_an_entry_sealed_under_another_key_is_kept_but_not_sent(outbox, tmp_path):
+    outbox.add_intake(intake(outbox.new_reference()), "conv-8")
+    other = Outbox(str(outbox.engine.url), "another-key")
+    assert other.due() == []  # cannot open it: not sent, and not lost
+    assert other.pending_count() == 1
+    assert len(outbox.due()) == 1  # the right key still opens it
+    other.engine.dispose()
