@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules bot/data/stories -name '*.yml' 2>/dev/null)
+TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules -name '*.yml' 2>/dev/null)
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MODEL := models/paligs.tar.gz
 

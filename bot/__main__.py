@@ -8,7 +8,7 @@ from typing import List, Optional
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from bot.build import build_domain
+    from bot.tooling.domain import build_domain
 
     changed = build_domain()
     print("build/domain/responses.yml " + ("updated" if changed else "unchanged"))
@@ -16,13 +16,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_i18n(args: argparse.Namespace) -> int:
-    from bot import i18n_tasks
+    from bot.tooling import catalogs as i18n_tasks
 
     return i18n_tasks.run(args.task)
 
 
 def _cmd_serve_actions(args: argparse.Namespace) -> int:
-    from bot.action_server import serve
+    from bot.actions.app import serve
 
     serve(host=args.host, port=args.port)
     return 0
@@ -30,8 +30,8 @@ def _cmd_serve_actions(args: argparse.Namespace) -> int:
 
 def _cmd_purge(args: argparse.Namespace) -> int:
     from bot.handoff.outbox import Outbox
-    from bot.retention import purge_tracker_store
     from bot.settings import load_settings
+    from bot.tooling.retention import purge_tracker_store
 
     settings = load_settings()
     days = args.days if args.days is not None else settings.retention_days
@@ -43,7 +43,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
 
 
 def _cmd_content(args: argparse.Namespace) -> int:
-    from bot.content_check import report
+    from bot.tooling.content_check import report
 
     problems = report()
     for line in problems:
@@ -53,9 +53,9 @@ def _cmd_content(args: argparse.Namespace) -> int:
 
 
 def _cmd_nlu_report(args: argparse.Namespace) -> int:
-    from bot.nlu_report import heldout_report
-
     from pathlib import Path
+
+    from bot.tooling.nlu_report import heldout_report
 
     for lang, result in heldout_report(Path(args.output), Path(args.config)).items():
         print(

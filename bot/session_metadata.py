@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from bot.languages import LanguageRegistry
+from bot.language.registry import LanguageRegistry
 
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 CHANNELS = ("web", "sms", "rest")

@@ -8,11 +8,11 @@ from typing import Any, Dict, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import contact_book, response_values
-from bot.i18n import Catalogs, Translator, default_catalogs, fill
-from bot.languages import registry
+from bot.contacts.book import contact_book, response_values
+from bot.i18n.catalogs import Catalogs, Translator, default_catalogs, fill
+from bot.i18n.responses import ResponseSource, load_sources, render
+from bot.language.registry import registry
 from bot.paths import RESPONSES_FILE
-from bot.responses import ResponseSource, load_sources, render
 from bot.settings import load_settings
 
 # Rasa's output channel names mapped to the names used in bot/responses.yml.

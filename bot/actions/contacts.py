@@ -11,8 +11,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
-from bot.contact_cards import compact_card, contact_card
-from bot.content import contact_book
+from bot.contacts.book import contact_book
+from bot.contacts.cards import compact_card, contact_card
 
 SHOWN = ("hotline", "marta", "drosa_maja")
 SMS_CHANNEL = "sms"

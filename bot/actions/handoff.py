@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, rendered, say
 from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
+from bot.forms.words import vocabulary
 from bot.handoff import service
 from bot.handoff.flow import (
     CONTACT_METHODS,
@@ -33,7 +34,6 @@ from bot.handoff.reference import display
 from bot.handoff.sealing import seal, unseal
 from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import indicator_slot
-from bot.screening.words import vocabulary
 from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class ActionHandoffCancel(Action):
 
 class ActionDeleteData(Action):
     """Withdraw every intake of this conversation and erase the conversation:
-    the tracker store deletes its events when it sees this action (bot/stores.py)."""
+    the tracker store deletes its events when it sees this action (bot/server/stores.py)."""
 
     def name(self) -> str:
         return "action_delete_data"

@@ -1,5 +1,5 @@
 """The job-offer check (job_offer_form): red flags one by one, then what to
-check and whom to ask (bot/job_offer.py, bot/data/content/job_offer.yml)."""
+check and whom to ask (bot/job_offer/flags.py, bot/data/content/job_offer.yml)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.actions.forms import REQUESTED_SLOT, count_reply, latest_message, leave_form, replying_to
-from bot.job_offer import ADVICE_CONTEXT, QUESTION_CONTEXT, assess_offer, job_offer_flags, next_flag, previous_flag
-from bot.screening.words import vocabulary
+from bot.forms.words import vocabulary
+from bot.job_offer.flags import (
+    ADVICE_CONTEXT,
+    QUESTION_CONTEXT,
+    assess_offer,
+    job_offer_flags,
+    next_flag,
+    previous_flag,
+)
 from bot.screening.walkthrough import answer_of
 
 FORM = "job_offer_form"

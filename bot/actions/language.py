@@ -15,8 +15,8 @@ from bot.actions.common import (
     output_channel_of,
     say,
 )
-from bot.language_names import language_code
-from bot.languages import registry
+from bot.language.names import language_code
+from bot.language.registry import registry
 
 
 class ActionGreet(Action):

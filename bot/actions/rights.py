@@ -1,5 +1,5 @@
 """Rights: a short first answer, "tell me more", then a next step
-(bot/rights.py and bot/data/content/rights.yml)."""
+(bot/rights/topics.py and bot/data/content/rights.yml)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, rendered, translated_fact, translator_for
-from bot.rights import (
+from bot.rights.topics import (
     ANSWER_CONTEXT,
     MORE_CONTEXT,
     TITLE_CONTEXT,

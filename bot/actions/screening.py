@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
+from bot.forms.words import vocabulary
 from bot.screening.indicators import (
     ACKNOWLEDGEMENT_CONTEXT,
     QUESTION_CONTEXT,
@@ -32,7 +33,6 @@ from bot.screening.walkthrough import (
     slots_from_state,
     state_from_slots,
 )
-from bot.screening.words import vocabulary
 
 FORM = "screening_form"
 IN_PROGRESS_SLOT = "screening_in_progress"

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.session_metadata import session_entry
 
 # Slots that belong to one session only (Rasa's own, or per-visit facts).

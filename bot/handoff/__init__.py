@@ -1,2 +1,2 @@
 """The handoff to a provider: reference codes, the intake record, sealing of
-contact details, and the durable outbox that delivers intakes (issue 6)."""
+contact details, and the durable outbox that delivers intakes."""

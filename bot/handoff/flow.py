@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping, Optional
 
+from bot.forms.words import Vocabulary, pick_by_number
 from bot.screening.walkthrough import Message, answer_of
-from bot.screening.words import Vocabulary, pick_by_number
 
 CONSENT_SLOT = "consent_handoff"
 PROVIDER_SLOT = "provider"

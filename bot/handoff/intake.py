@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional
 
 from bot.screening.indicators import IndicatorSet
-from bot.screening.scoring import assess
 from bot.screening.result import assessment_record
+from bot.screening.scoring import assess
 
 # The consent texts shown to the person, by version: bump when their wording changes.
 CONSENT_TEXT_VERSION = "handoff-2026-11-23"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Dict, Mapping, Optional, Sequence, Tuple
 
+from bot.forms.words import Vocabulary, number_in, pick_by_number
 from bot.screening.indicators import IndicatorSet
-from bot.screening.words import Vocabulary, number_in, pick_by_number
 
 # Slots the form fills, in the order it asks for them.
 CONSENT_SLOT = "screening_consent"

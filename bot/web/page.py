@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.content import contact_book, display_phone
-from bot.i18n import Catalogs, Translator
-from bot.languages import registry
+from bot.contacts.book import contact_book, display_phone
+from bot.i18n.catalogs import Catalogs, Translator
+from bot.language.registry import registry
 from bot.paths import WEB_DIR
 from bot.settings import Settings
 

@@ -11,11 +11,11 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.catalog_check import catalog_problems, check_catalogs
-from bot.i18n import Catalogs
-from bot.languages import registry
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.responses import domain_responses, load_sources
+from bot.language.registry import registry
 from bot.paths import LOCALES_DIR, REPO_DIR, RESPONSES_FILE
-from bot.responses import domain_responses, load_sources
+from bot.tooling.catalog_check import catalog_problems, check_catalogs
 
 
 def _ids(catalog):

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.contact_cards import contact_card, describe_hours, describe_status
-from bot.content import contact_book
-from bot.i18n import Catalogs
+from bot.contacts.book import contact_book
+from bot.contacts.cards import contact_card, describe_hours, describe_status
+from bot.i18n.catalogs import Catalogs
 from bot.paths import LOCALES_DIR
 
 RIGA = ZoneInfo("Europe/Riga")

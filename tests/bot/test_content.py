@@ -3,8 +3,8 @@
 import datetime as dt
 import re
 
-from bot.content import contact_book, display_phone, tel_uri
-from bot.content_check import report
+from bot.contacts.book import contact_book, display_phone, tel_uri
+from bot.tooling.content_check import report
 
 
 def test_every_contact_has_source_date_and_a_valid_phone():

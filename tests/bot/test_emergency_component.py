@@ -4,9 +4,9 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.emergency import EmergencyKeywordClassifier
 from bot.paths import CONTENT_DIR
-from bot.safety import DangerPhrases, load_phrases
+from bot.server.danger_phrases import DangerPhrases, load_phrases
+from bot.server.emergency import EmergencyKeywordClassifier
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,19 @@
 
 import pytest
 
-from bot.i18n import Catalogs
-from bot.job_offer import (
-    ADVICE_CONTEXT, HIGH, LOW, QUESTION_CONTEXT, SOME, assess_offer, job_offer_flags, next_flag, previous_flag,
+from bot.i18n.catalogs import Catalogs
+from bot.job_offer.flags import (
+    ADVICE_CONTEXT,
+    HIGH,
+    LOW,
+    QUESTION_CONTEXT,
+    SOME,
+    assess_offer,
+    job_offer_flags,
+    next_flag,
+    previous_flag,
 )
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.paths import LOCALES_DIR
 
 FLAGS = job_offer_flags()

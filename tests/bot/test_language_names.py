@@ -1,7 +1,7 @@
 import pytest
 
-from bot.language_names import language_code
-from bot.languages import registry
+from bot.language.names import language_code
+from bot.language.registry import registry
 
 
 @pytest.mark.parametrize(

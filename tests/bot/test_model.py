@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 RASA = str(Path(sys.executable).parent / "rasa")
 MODEL = REPO / "models" / "paligs.tar.gz"

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.office_hours import opening_status, parse_hours
+from bot.contacts.hours import opening_status, parse_hours
 
 RIGA = ZoneInfo("Europe/Riga")
 WEEKDAYS = parse_hours({"weekly": {"mon-fri": "09:00-17:00"}})

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from bot.channels.rest import MAX_BODY_BYTES, parse_rest_request
+from bot.server.channels.rest import MAX_BODY_BYTES, parse_rest_request
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bot.retention import purge_tracker_store
+from bot.tooling.retention import purge_tracker_store
 from tests.services import temporary_postgres_database
 
 DAY = 86400

@@ -5,12 +5,19 @@ import datetime as dt
 import pytest
 import yaml
 
-from bot.i18n import Catalogs, fill
-from bot.languages import registry
+from bot.i18n.catalogs import Catalogs, fill
+from bot.language.registry import registry
 from bot.paths import LOCALES_DIR, REPO_DIR
-from bot.rights import (
-    ANSWER_CONTEXT, MORE_CONTEXT, NEXT_STEPS, OTHER_RIGHTS, TELL_MORE, TITLE_CONTEXT, answer_payloads,
-    more_payloads, rights,
+from bot.rights.topics import (
+    ANSWER_CONTEXT,
+    MORE_CONTEXT,
+    NEXT_STEPS,
+    OTHER_RIGHTS,
+    TELL_MORE,
+    TITLE_CONTEXT,
+    answer_payloads,
+    more_payloads,
+    rights,
 )
 
 RIGHTS = rights()

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.paths import CONTENT_DIR
-from bot.safety import DangerPhrases, load_phrases, normalise
+from bot.server.danger_phrases import DangerPhrases, load_phrases, normalise
 
 PHRASES = DangerPhrases(["palīgā", "меня бьют", "help me now"])
 
@@ -34,7 +34,7 @@ def test_normalise(text, expected):
 def test_every_enabled_language_has_danger_phrases():
     import yaml
 
-    from bot.languages import registry
+    from bot.language.registry import registry
 
     for code in registry().enabled_codes:
         data = yaml.safe_load((CONTENT_DIR / "emergency_keywords" / f"{code}.yml").read_text("utf-8"))

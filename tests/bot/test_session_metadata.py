@@ -1,6 +1,6 @@
 import pytest
 
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.session_metadata import SessionEntry, clean_metadata, session_entry
 
 

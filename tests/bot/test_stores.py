@@ -1,6 +1,6 @@
 import pytest
 
-from bot.stores import redis_lock_arguments, sql_store_arguments
+from bot.server.stores import redis_lock_arguments, sql_store_arguments
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
 """Expected texts, taken from the same catalogs the assistant renders from."""
 
-from bot.content import contact_book, response_values
-from bot.i18n import Catalogs
+from bot.contacts.book import contact_book, response_values
+from bot.i18n.catalogs import Catalogs
+from bot.i18n.responses import load_sources, render
 from bot.paths import LOCALES_DIR, RESPONSES_FILE
-from bot.responses import load_sources, render
 
 _catalogs = Catalogs(LOCALES_DIR)
 _sources = load_sources(RESPONSES_FILE)

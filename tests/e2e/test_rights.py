@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import contact_book, response_values
-from bot.i18n import fill
-from bot.job_offer import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flags
-from bot.rights import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
+from bot.contacts.book import contact_book, response_values
+from bot.i18n.catalogs import fill
+from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flags
+from bot.rights.topics import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
 from tests.e2e import expect
 
 LANGS = ["lv", "en", "ru"]

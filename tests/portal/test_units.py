@@ -2,8 +2,8 @@
 statistics, notifications, workflow, catalogs."""
 
 import base64
-import re
 import datetime as dt
+import re
 
 import pytest
 

@@ -2,12 +2,22 @@
 
 import pytest
 
+from bot.forms.words import vocabulary
 from bot.handoff.flow import (
-    CONFIRMED_SLOT, CONSENT_SLOT, CONTACT_MESSAGE_SLOT, CONTACT_METHOD_SLOT, CONTACT_TIME_SLOT, CONTACT_VALUE_SLOT,
-    CONTACT_WANTED_SLOT, PROVIDER_SLOT, HandoffState, contact_value_ok, interpret, next_slot,
+    CONFIRMED_SLOT,
+    CONSENT_SLOT,
+    CONTACT_MESSAGE_SLOT,
+    CONTACT_METHOD_SLOT,
+    CONTACT_TIME_SLOT,
+    CONTACT_VALUE_SLOT,
+    CONTACT_WANTED_SLOT,
+    PROVIDER_SLOT,
+    HandoffState,
+    contact_value_ok,
+    interpret,
+    next_slot,
 )
 from bot.screening.walkthrough import Message
-from bot.screening.words import vocabulary
 
 WORDS = vocabulary()
 AGREED = HandoffState(consent=True)

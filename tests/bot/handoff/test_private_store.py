@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.stores import PrivateSQLTrackerStore, contact_replies, erase_requested, sql_store_arguments
+from bot.server.stores import PrivateSQLTrackerStore, contact_replies, erase_requested, sql_store_arguments
 from tests.services import temporary_postgres_database
 
 

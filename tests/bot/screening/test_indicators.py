@@ -1,11 +1,10 @@
 """The indicator data: valid, complete per dimension, translated in every language."""
 
-import datetime as dt
 
 import pytest
 
-from bot.i18n import Catalogs
-from bot.languages import registry
+from bot.i18n.catalogs import Catalogs
+from bot.language.registry import registry
 from bot.paths import LOCALES_DIR
 from bot.screening.indicators import ACKNOWLEDGEMENT_CONTEXT, QUESTION_CONTEXT, RESULT_CONTEXT, indicator_set
 from bot.screening.scoring import DIMENSIONS, STRENGTHS
@@ -62,8 +61,8 @@ def test_every_report_intent_answers_exactly_one_indicator():
 
 
 def test_sector_buttons_are_numbered_in_the_order_of_the_sectors():
+    from bot.i18n.responses import load_sources
     from bot.paths import RESPONSES_FILE
-    from bot.responses import load_sources
 
     buttons = load_sources(RESPONSES_FILE)["utter_ask_sector"].default.buttons
     assert [b.payload for b in buttons] == [str(n) for n in range(1, len(INDICATORS.sectors) + 1)]

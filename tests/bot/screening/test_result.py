@@ -52,7 +52,7 @@ def test_the_record_for_the_intake():
 
 
 def test_tell_me_more_after_a_result_opens_a_rights_topic_that_exists():
-    from bot.rights import rights
+    from bot.rights.topics import rights
 
     for answers, minor in (({"job_different": "no"}, False), ({"begging_quota": "yes"}, True)):
         _, plan = result(answers, minor)

@@ -3,7 +3,14 @@
 import pytest
 
 from bot.screening.scoring import (
-    DIMENSIONS, EXPLOITATION, FEW, FORCED_LABOUR, TRAFFICKING, Indicator, assess, dimension_present,
+    DIMENSIONS,
+    EXPLOITATION,
+    FEW,
+    FORCED_LABOUR,
+    TRAFFICKING,
+    Indicator,
+    assess,
+    dimension_present,
 )
 
 # Synthetic indicators: <dimension>.<strength><n>, e.g. "coercion.s1", "exploitation.m2".

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.forms.words import vocabulary
 from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import (
     AGE_SLOT,
@@ -19,7 +20,6 @@ from bot.screening.walkthrough import (
     slots_from_state,
     state_from_slots,
 )
-from bot.screening.words import vocabulary
 
 INDICATORS = indicator_set()
 WORDS = vocabulary()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.screening.words import number_in, pick_by_number, vocabulary
+from bot.forms.words import number_in, pick_by_number, vocabulary
 
 WORDS = vocabulary()
 
@@ -44,7 +44,7 @@ def test_words_in_each_language(section, lang, text, option):
 
 
 def test_every_sector_and_option_has_words_in_every_enabled_language():
-    from bot.languages import registry
+    from bot.language.registry import registry
     from bot.screening.indicators import indicator_set
 
     assert set(WORDS.sector.entries) == set(indicator_set().sectors)

@@ -13,7 +13,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from bot.channels.sms import (
+from bot.server.channels.sms import (
     MAX_MESSAGE_CHARS,
     Inbound,
     SmsConfig,

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.sms.keywords import DO_NOT_ANSWER, KEYWORDS, change_language, keyword_payload, normalise
 
 MENU, DELETE, GREET = "/show_menu", "/delete_data", "/greet"

@@ -8,7 +8,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 
 from bot.handoff import service as handoff_service
-from bot.i18n import default_catalogs
+from bot.i18n.catalogs import default_catalogs
 from bot.settings import Settings, load_settings
 from bot.web.page import chat_blueprint
 

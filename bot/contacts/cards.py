@@ -11,9 +11,9 @@ from typing import List
 
 from babel.dates import format_time, get_day_names
 
-from bot.content import Contact, display_phone
-from bot.i18n import Translator
-from bot.office_hours import DAYS, WeeklyHours, opening_status
+from bot.contacts.book import Contact, display_phone
+from bot.contacts.hours import DAYS, WeeklyHours, opening_status
+from bot.i18n.catalogs import Translator
 
 CONTACT_CONTEXT = "contact"
 

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.office_hours import WeeklyHours, parse_hours
+from bot.contacts.hours import WeeklyHours, parse_hours
 from bot.paths import CONTENT_DIR
 
 

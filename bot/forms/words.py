@@ -18,7 +18,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.paths import CONTENT_DIR
-from bot.safety import normalise
+from bot.server.danger_phrases import normalise
 
 WHOLE_WORD_MAX = 3
 

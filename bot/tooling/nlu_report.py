@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict
 
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.paths import BOT_DIR, BUILD_DOMAIN_DIR, REPO_DIR
 
 SEED = 2026

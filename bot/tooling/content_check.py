@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional
 
-from bot.content import contact_book
-from bot.rights import rights
+from bot.contacts.book import contact_book
+from bot.rights.topics import rights
 
 MAX_AGE = dt.timedelta(days=365)
 

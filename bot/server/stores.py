@@ -3,7 +3,7 @@
 Rasa's SQLTrackerStore and RedisLockStore take host/port/db pieces; our
 settings are URLs (12-factor), so these factories translate. The tracker store
 also keeps two privacy promises (PrivateSQLTrackerStore). Referenced from
-endpoints.yml as `type: bot.stores.EnvTrackerStore` / `bot.stores.EnvLockStore`.
+endpoints.yml as `type: bot.server.stores.EnvTrackerStore` / `bot.server.stores.EnvLockStore`.
 """
 
 from __future__ import annotations

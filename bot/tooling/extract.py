@@ -12,7 +12,7 @@ from typing import Iterator, Tuple
 
 import yaml
 
-from bot.responses import BUTTON_CONTEXT
+from bot.i18n.responses import BUTTON_CONTEXT
 
 CONTACT_CONTEXT = "contact"
 # Contexts of the content files' texts, by the list that holds them (the loaders use the same).

@@ -13,7 +13,7 @@ from typing import Dict, Optional, Set
 
 from babel.support import Translations
 
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.paths import CATALOG_DOMAIN, LOCALES_DIR
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

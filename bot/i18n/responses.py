@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from bot.i18n import Catalogs, fill
+from bot.i18n.catalogs import Catalogs, fill
 
 BUTTON_CONTEXT = "button"
 

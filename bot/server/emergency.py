@@ -17,7 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.paths import CONTENT_DIR
-from bot.safety import DangerPhrases, load_phrases
+from bot.server.danger_phrases import DangerPhrases, load_phrases
 
 EMERGENCY = "emergency"
 

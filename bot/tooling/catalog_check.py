@@ -10,7 +10,7 @@ from typing import Iterable, List
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bot.i18n import placeholders
+from bot.i18n.catalogs import placeholders
 from bot.paths import CATALOG_DOMAIN
 
 

@@ -6,9 +6,9 @@ import os
 
 from babel.messages.frontend import CommandLineInterface
 
-from bot.catalog_check import check_catalogs, read_catalog
-from bot.languages import registry
+from bot.language.registry import registry
 from bot.paths import BOT_DIR, CATALOG_DOMAIN, LOCALES_DIR, REPO_DIR
+from bot.tooling.catalog_check import check_catalogs, read_catalog
 
 TEMPLATE = LOCALES_DIR / f"{CATALOG_DOMAIN}.pot"
 

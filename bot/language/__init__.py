@@ -1,0 +1,1 @@
+"""The languages offered (bot/data/content/languages.yml) and how a person names one."""

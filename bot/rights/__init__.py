@@ -1,0 +1,1 @@
+"""Rights content (bot/data/content/rights.yml) as pure functions."""
