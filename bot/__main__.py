@@ -83,7 +83,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5055)
     serve.set_defaults(handler=_cmd_serve_actions)
 
-    purge = commands.add_parser("purge", help="delete conversation events and delivered outbox entries past the retention limit")
+    purge = commands.add_parser(
+        "purge", help="delete conversation events and delivered outbox entries past the retention limit"
+    )
     purge.add_argument("--days", type=int, default=None, help="default: TRACKER_RETENTION_DAYS")
     purge.set_defaults(handler=_cmd_purge)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 BOT_DIR = Path(__file__).resolve().parent
 REPO_DIR = BOT_DIR.parent
 CONTENT_DIR = BOT_DIR / "data" / "content"
+FORMS_DATA_DIR = BOT_DIR / "data" / "forms"
 LOCALES_DIR = BOT_DIR / "locales"
 RESPONSES_FILE = BOT_DIR / "responses.yml"
 WEB_DIR = BOT_DIR / "web"

@@ -15,13 +15,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, rendered, say
-from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
+from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, FormValidation, leave_form
+from bot.forms.reply import ANSWER_OPTIONS, Kind, Message, Outcome
+from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
 from bot.handoff import service
 from bot.handoff.flow import (
     CONTACT_METHODS,
     CONTACT_TIMES,
     CONTACT_VALUE_SLOT,
+    FORM,
     PROVIDERS,
     HandoffState,
     interpret,
@@ -38,7 +41,6 @@ from bot.settings import load_settings
 
 logger = logging.getLogger(__name__)
 
-FORM = "handoff_form"
 REFERENCE_SLOT = "intake_reference"
 REFERENCES_SLOT = "intake_references"
 CONSENT_AT_SLOT = "handoff_consent_at"
@@ -94,33 +96,43 @@ class ActionAskContactMessageOk(AskWithResponse):
     slot = "contact_message_ok"
 
 
-class ValidateHandoffForm(Action):
-    def name(self) -> str:
-        return "validate_handoff_form"
+class ValidateHandoffForm(FormValidation[HandoffState]):
+    form = FORM
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    def state_of(self, tracker: Tracker) -> HandoffState:
+        return state_from_slots(tracker.slots)
+
+    def interpret(
+        self, state: HandoffState, requested: Optional[str], message: Message
+    ) -> Outcome[HandoffState]:
+        return interpret(state, requested, message, vocabulary(), step_aside_intents(FORM))
+
+    def next_question(self, state: HandoffState) -> Optional[str]:
+        return next_slot(state)
+
+    def hint(self, requested: Optional[str]) -> str:
+        return "utter_contact_value_hint" if requested == CONTACT_VALUE_SLOT else "utter_screening_choice_hint"
+
+    def start(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        return _clear_flow() + [SlotSet(REQUESTED_SLOT, next_slot(HandoffState()))]
+
+    def apply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        before: HandoffState,
+        outcome: Outcome[HandoffState],
     ) -> List[EventType]:
-        before = state_from_slots(tracker.slots)
-        if not replying_to(tracker, FORM):
-            return _clear_flow() + [SlotSet(REQUESTED_SLOT, next_slot(HandoffState()))]
-        requested = tracker.get_slot(REQUESTED_SLOT)
-        reply = interpret(before, requested, latest_message(tracker), vocabulary())
-        if reply.kind == "step_aside":
-            # Only the question to come back to: Rasa still rejects the form, the rules answer.
-            return [SlotSet(REQUESTED_SLOT, next_slot(before))]
-        hint = "utter_contact_value_hint" if requested == CONTACT_VALUE_SLOT else "utter_screening_choice_hint"
-        events = count_reply(dispatcher, tracker, reply.kind != "unclear", hint)
-        old, new = slot_values(before), slot_values(reply.state)
-        events += [SlotSet(name, value) for name, value in new.items() if old[name] != value]
-        if reply.kind == "value" and reply.value:
-            events.append(SlotSet(CONTACT_VALUE_SLOT, seal(load_settings().sender_key, reply.value)))
+        old, new = slot_values(before), slot_values(outcome.state)
+        events: List[EventType] = [SlotSet(name, value) for name, value in new.items() if old[name] != value]
+        if outcome.kind is Kind.VALUE and outcome.value:
+            events.append(SlotSet(CONTACT_VALUE_SLOT, seal(load_settings().sender_key, outcome.value)))
             events.append(SlotSet(CONTACT_AT_SLOT, _now().isoformat()))
-        if reply.kind == "back" and before.has_contact_value and not reply.state.has_contact_value:
+        if outcome.kind is Kind.BACK and before.has_contact_value and not outcome.state.has_contact_value:
             events.append(SlotSet(CONTACT_VALUE_SLOT, None))
-        if before.consent is None and reply.state.consent:
+        if before.consent is None and outcome.state.consent:
             events.append(SlotSet(CONSENT_AT_SLOT, _now().isoformat()))
-        return events + [SlotSet(REQUESTED_SLOT, next_slot(reply.state))]
+        return events
 
 
 class ActionAskHandoffConfirmed(Action):
@@ -188,7 +200,7 @@ class ActionHandoffSubmit(Action):
         answers = {
             i: tracker.get_slot(indicator_slot(i))
             for i in indicators.indicators
-            if tracker.get_slot(indicator_slot(i)) in ("yes", "no", "unsure")
+            if tracker.get_slot(indicator_slot(i)) in ANSWER_OPTIONS
         }
         contact = None
         sealed = tracker.get_slot(CONTACT_VALUE_SLOT)

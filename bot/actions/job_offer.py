@@ -3,78 +3,59 @@ check and whom to ask (bot/job_offer/flags.py, bot/data/content/job_offer.yml)."
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
-from bot.actions.forms import REQUESTED_SLOT, count_reply, latest_message, leave_form, replying_to
+from bot.actions.forms import REQUESTED_SLOT, FormValidation, leave_form
+from bot.forms.reply import Message, Outcome
+from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
-from bot.job_offer.flags import (
-    ADVICE_CONTEXT,
-    QUESTION_CONTEXT,
-    assess_offer,
-    job_offer_flags,
-    next_flag,
-    previous_flag,
-)
-from bot.screening.walkthrough import answer_of
+from bot.job_offer.check import FORM, interpret
+from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, assess_offer, job_offer_flags, next_flag
 
-FORM = "job_offer_form"
 ANSWERS_SLOT = "job_offer_answers"
 COMPLETE_SLOT = "job_offer_complete"
-# Messages with their own path; the rules answer them (bot/data/rules/job_offer.yml).
-STEP_ASIDE_INTENTS = frozenset(
-    {
-        "emergency", "stop", "show_menu", "ask_contacts", "change_language", "request_handoff",
-        "goodbye", "start_screening", "ask_rights", "ask_reflection_period", "ask_residence_permit",
-        "ask_rehabilitation", "ask_police", "ask_return_home", "ask_compensation", "delete_data",
-    }
-)
 
 
-class ValidateJobOfferForm(Action):
-    def name(self) -> str:
-        return "validate_job_offer_form"
+class ValidateJobOfferForm(FormValidation[Dict[str, str]]):
+    form = FORM
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        flags = job_offer_flags()
-        answers: Dict[str, str] = dict(tracker.get_slot(ANSWERS_SLOT) or {})
+    def state_of(self, tracker: Tracker) -> Dict[str, str]:
+        return dict(tracker.get_slot(ANSWERS_SLOT) or {})
+
+    def interpret(
+        self, state: Dict[str, str], requested: Optional[str], message: Message
+    ) -> Outcome[Dict[str, str]]:
+        return interpret(state, message, job_offer_flags(), vocabulary(), step_aside_intents(FORM))
+
+    def next_question(self, state: Dict[str, str]) -> Optional[str]:
+        # One slot asks every flag in turn (action_ask_job_offer_complete).
+        return None if next_flag(job_offer_flags(), state) is None else COMPLETE_SLOT
+
+    def start(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        answers = self.state_of(tracker)
         events: List[EventType] = []
-        if not replying_to(tracker, FORM):
-            if tracker.get_slot(COMPLETE_SLOT):  # a finished check starts anew
-                answers = {}
-                events += [SlotSet(COMPLETE_SLOT, None)]
-            return events + self._advance(answers)
+        if tracker.get_slot(COMPLETE_SLOT):  # a finished check starts anew
+            answers = {}
+            events.append(SlotSet(COMPLETE_SLOT, None))
+        return events + self._progress(answers) + [SlotSet(REQUESTED_SLOT, self.next_question(answers))]
 
-        message = latest_message(tracker)
-        if message.intent == "go_back":
-            previous = previous_flag(flags, answers)
-            answers.pop(previous or "", None)
-            understood = True
-        else:
-            answer = answer_of(message, vocabulary())
-            if answer is None and message.intent in STEP_ASIDE_INTENTS:
-                return []  # nothing filled: Rasa rejects the form and the rules answer
-            current = next_flag(flags, answers)
-            if answer is not None and current is not None:
-                answers[current[2]] = answer
-            understood = answer is not None
-        events += count_reply(dispatcher, tracker, understood, "utter_screening_hint")
-        return events + self._advance(answers)
+    def apply(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        before: Dict[str, str],
+        outcome: Outcome[Dict[str, str]],
+    ) -> List[EventType]:
+        return self._progress(outcome.state)
 
-    @staticmethod
-    def _advance(answers: Dict[str, str]) -> List[EventType]:
+    def _progress(self, answers: Dict[str, str]) -> List[EventType]:
         done = next_flag(job_offer_flags(), answers) is None
-        return [
-            SlotSet(ANSWERS_SLOT, answers),
-            SlotSet(COMPLETE_SLOT, True if done else None),
-            SlotSet(REQUESTED_SLOT, None if done else COMPLETE_SLOT),
-        ]
+        return [SlotSet(ANSWERS_SLOT, answers), SlotSet(COMPLETE_SLOT, True if done else None)]
 
 
 class ActionAskJobOfferQuestion(Action):

@@ -4,14 +4,16 @@ bot.screening.result (what the person hears at the end)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import language_of, output_channel_of, say, translator_for
-from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, count_reply, latest_message, leave_form, replying_to
+from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, FormValidation, latest_message, leave_form
+from bot.forms.reply import Kind, Message, Outcome
+from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
 from bot.screening.indicators import (
     ACKNOWLEDGEMENT_CONTEXT,
@@ -23,6 +25,8 @@ from bot.screening.indicators import (
 from bot.screening.result import assessment_record, plan_result
 from bot.screening.scoring import assess
 from bot.screening.walkthrough import (
+    FORM,
+    MINOR,
     QUESTIONS_SLOT,
     SECTOR_SLOT,
     WalkState,
@@ -34,7 +38,6 @@ from bot.screening.walkthrough import (
     state_from_slots,
 )
 
-FORM = "screening_form"
 IN_PROGRESS_SLOT = "screening_in_progress"
 RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
 CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
@@ -61,58 +64,59 @@ def _acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker, spec: Indic
         dispatcher.utter_message(text=text)
 
 
-class ValidateScreeningForm(Action):
+class ValidateScreeningForm(FormValidation[WalkState]):
     """Reads each reply, keeps the answers in slots and names the next question."""
 
-    def name(self) -> str:
-        return "validate_screening_form"
+    form = FORM
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        indicators = indicator_set()
-        lang, channel = language_of(tracker), output_channel_of(tracker)
-        events: List[EventType] = []
+    def state_of(self, tracker: Tracker) -> WalkState:
+        return _state(tracker)
+
+    def interpret(self, state: WalkState, requested: Optional[str], message: Message) -> Outcome[WalkState]:
+        return interpret(state, requested, message, indicator_set(), vocabulary(), step_aside_intents(FORM))
+
+    def next_question(self, state: WalkState) -> Optional[str]:
+        return next_slot(state)
+
+    def hint(self, requested: Optional[str]) -> str:
+        return "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
+
+    def start(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         before = _state(tracker)
-        requested = tracker.get_slot(REQUESTED_SLOT)
+        events: List[EventType] = []
+        if tracker.get_slot(QUESTIONS_SLOT) or before.consent is False:
+            events += _fresh_start_events()
+            before = WalkState()
+        elif before.in_progress():
+            say(dispatcher, "utter_screening_resume", language_of(tracker), output_channel_of(tracker))
+        return events + _progress(before, before) + [SlotSet(REQUESTED_SLOT, next_slot(before))]
 
-        if not replying_to(tracker, FORM):
-            if tracker.get_slot(QUESTIONS_SLOT) or before.consent is False:
-                events += _fresh_start_events()
-                before = WalkState()
-            elif before.in_progress():
-                say(dispatcher, "utter_screening_resume", lang, channel)
-            return events + self._advance(before, before, indicators)
+    def apply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, before: WalkState, outcome: Outcome[WalkState]
+    ) -> List[EventType]:
+        if outcome.kind is Kind.NOTED and outcome.noted == MINOR:
+            say(dispatcher, "utter_screening_noted_minor", language_of(tracker), output_channel_of(tracker))
+        elif outcome.kind is Kind.NOTED and outcome.noted:
+            _acknowledge(dispatcher, tracker, indicator_set().indicators[outcome.noted])
+        return _progress(before, outcome.state)
 
-        outcome = interpret(before, requested, latest_message(tracker), indicators, vocabulary())
-        if outcome.kind == "step_aside":
-            # Only the question to come back to: Rasa still rejects the form, the rules answer.
-            return [SlotSet(REQUESTED_SLOT, next_slot(before))]
-        hint = "utter_screening_choice_hint" if requested in CHOICE_SLOTS else "utter_screening_hint"
-        events += count_reply(dispatcher, tracker, outcome.kind != "unclear", hint)
-        if outcome.kind == "noted" and outcome.noted == "minor":
-            say(dispatcher, "utter_screening_noted_minor", lang, channel)
-        elif outcome.kind == "noted" and outcome.noted:
-            _acknowledge(dispatcher, tracker, indicators.indicators[outcome.noted])
-        return events + self._advance(before, outcome.state, indicators)
 
-    @staticmethod
-    def _advance(before: WalkState, after: WalkState, indicators) -> List[EventType]:
-        events: List[EventType] = [
-            SlotSet(name, value) for name, value in changed_slots(before, after, indicators).items()
+def _progress(before: WalkState, after: WalkState) -> List[EventType]:
+    """The changed answers, whether a walkthrough is under way, and the result once all are answered."""
+    indicators = indicator_set()
+    events: List[EventType] = [
+        SlotSet(name, value) for name, value in changed_slots(before, after, indicators).items()
+    ]
+    events.append(SlotSet(IN_PROGRESS_SLOT, after.in_progress()))
+    if next_slot(after) is None and after.consent:
+        assessment = assess(indicators.scoring(), after.answers, minor=after.minor)
+        events += [
+            SlotSet(QUESTIONS_SLOT, True),
+            SlotSet("screening_signal", assessment.signal),
+            SlotSet("screening_assessment", assessment_record(assessment)),
+            SlotSet("urgent", assessment.urgent),
         ]
-        upcoming = next_slot(after)
-        events.append(SlotSet(IN_PROGRESS_SLOT, after.in_progress()))
-        if upcoming is None and after.consent:
-            assessment = assess(indicators.scoring(), after.answers, minor=after.minor)
-            events += [
-                SlotSet(QUESTIONS_SLOT, True),
-                SlotSet("screening_signal", assessment.signal),
-                SlotSet("screening_assessment", assessment_record(assessment)),
-                SlotSet("urgent", assessment.urgent),
-            ]
-        events.append(SlotSet(REQUESTED_SLOT, upcoming))
-        return events
+    return events
 
 
 class ActionAskScreeningConsent(AskWithResponse):
@@ -182,8 +186,8 @@ class ActionScreeningResult(Action):
         for response in meaning if sms else []:
             say(dispatcher, response, lang, channel)
         if plan.seen:
-            lines = [t.pgettext(RESULT_CONTEXT, indicators.indicators[i].result) for i in plan.seen]
-            say(dispatcher, "utter_result_seen", lang, channel, values={"signs": "".join(f"\n– {line}" for line in lines)})
+            lines = "".join(f"\n– {t.pgettext(RESULT_CONTEXT, indicators.indicators[i].result)}" for i in plan.seen)
+            say(dispatcher, "utter_result_seen", lang, channel, values={"signs": lines})
         for response in [] if sms else meaning:
             say(dispatcher, response, lang, channel)
         say(dispatcher, next_steps, lang, channel)

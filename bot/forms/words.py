@@ -1,10 +1,10 @@
-"""Understanding a typed choice in the self-check: numbers and words per language.
+"""Typed choices in any form: numbers, and words per language.
 
-The vocabulary lives in bot/data/content/screening_words.yml. Entries of up to
-three letters must be whole words ("ne", "да"); longer ones match the start of a
-word, so "строй" finds "на стройке". When several entries match, the longest
-wins; a tie between different choices is no answer at all (ask again rather
-than guess).
+The words live in bot/data/forms/words.yml. Entries of up to three letters must be
+whole words ("ne", "да", "any"); longer ones match the start of a word, so "строй"
+finds "на стройке" and "drosa" finds "Drošās mājas". When several entries match,
+the longest wins; a tie between different choices is no answer at all (ask again
+rather than guess).
 """
 
 from __future__ import annotations
@@ -17,13 +17,15 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.paths import CONTENT_DIR
-from bot.server.danger_phrases import normalise
+from bot.forms.text import normalise
+from bot.paths import FORMS_DATA_DIR
 
 WHOLE_WORD_MAX = 3
+# Words under this key are the same in every language (names of organisations).
+EVERY_LANGUAGE = "all"
 
 
-def _pattern(entry: str) -> "re.Pattern[str]":
+def _pattern(entry: str) -> re.Pattern[str]:
     word = re.escape(normalise(entry))
     tail = r"(?!\w)" if len(normalise(entry)) <= WHOLE_WORD_MAX else ""
     return re.compile(r"(?<!\w)" + word + tail)
@@ -39,7 +41,7 @@ class Choices:
         cleaned = normalise(text)
         best: List[Tuple[int, str]] = []
         for option, by_lang in self.entries.items():
-            for entry in by_lang.get(lang, ()):
+            for entry in by_lang.get(lang, ()) + by_lang.get(EVERY_LANGUAGE, ()):
                 if normalise(entry) and _pattern(entry).search(cleaned):
                     best.append((len(normalise(entry)), option))
         if not best:
@@ -70,6 +72,7 @@ class Vocabulary:
     age_group: Choices
     location: Choices
     sector: Choices
+    provider: Choices
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -88,9 +91,10 @@ def load_vocabulary(path: Path) -> Vocabulary:
         age_group=choices("age_group"),
         location=choices("location"),
         sector=choices("sector"),
+        provider=choices("provider"),
     )
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    return load_vocabulary(CONTENT_DIR / "screening_words.yml")
+    return load_vocabulary(FORMS_DATA_DIR / "words.yml")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Mapping, Optional
+from typing import FrozenSet, Mapping, Optional
 
+from bot.forms.reply import GO_BACK, Kind, Message, Outcome, answer_of
 from bot.forms.words import Vocabulary, pick_by_number
-from bot.screening.walkthrough import Message, answer_of
 
+FORM = "handoff_form"
 CONSENT_SLOT = "consent_handoff"
 PROVIDER_SLOT = "provider"
 CONTACT_WANTED_SLOT = "contact_wanted"
@@ -25,17 +26,20 @@ PROVIDERS = ("marta", "drosa_maja", "any")
 CONTACT_METHODS = ("phone", "sms", "messenger", "email")
 CONTACT_TIMES = ("morning", "afternoon", "evening", "any_time")
 CHOICES = {PROVIDER_SLOT: PROVIDERS, CONTACT_METHOD_SLOT: CONTACT_METHODS, CONTACT_TIME_SLOT: CONTACT_TIMES}
-YES_NO_SLOTS = (CONSENT_SLOT, CONTACT_WANTED_SLOT, CONTACT_MESSAGE_SLOT, CONFIRMED_SLOT)
-
-PROVIDER_WORDS = {
-    "marta": ("marta", "марта"),
-    "drosa_maja": ("drosa maja", "drosa", "drošā māja", "droša", "safe house", "дроша", "дрошā"),
-    "any": ("any", "either", "jebkur", "vienalga", "любая", "любой", "неважно", "все равно"),
+# Which HandoffState field each question fills.
+CHOICE_FIELDS = {PROVIDER_SLOT: "provider", CONTACT_METHOD_SLOT: "contact_method", CONTACT_TIME_SLOT: "contact_time"}
+YES_NO_FIELDS = {
+    CONSENT_SLOT: "consent",
+    CONTACT_WANTED_SLOT: "contact_wanted",
+    CONTACT_MESSAGE_SLOT: "contact_message_ok",
+    CONFIRMED_SLOT: "confirmed",
 }
+
 PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$")
-STEP_ASIDE_INTENTS = frozenset({"emergency", "stop", "show_menu", "goodbye", "delete_data", "change_language",
-                                "ask_privacy", "ask_contacts"})
+# While a contact address is asked for, a phone number or e-mail is easily read as
+# one of these; an invalid address then gets a hint rather than the side answer.
+NOT_ASIDE_FOR_CONTACT_VALUE = frozenset({"ask_contacts", "ask_privacy"})
 
 
 @dataclass(frozen=True)
@@ -81,22 +85,9 @@ def contact_value_ok(method: Optional[str], text: str) -> bool:
     return 3 <= len(value) <= 100 and "\n" not in value  # a messenger number or user name
 
 
-def provider_of(message: Message) -> Optional[str]:
-    by_number = pick_by_number(message.text, PROVIDERS)
-    if by_number:
-        return by_number
-    text = message.text.lower()
-    found = {p for p, words in PROVIDER_WORDS.items() if any(w in text for w in words)}
-    return found.pop() if len(found) == 1 else None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """kind: "filled", "value" (a contact value to seal), "back", "unclear", "step_aside"."""
-
-    kind: str
-    state: HandoffState
-    value: Optional[str] = None
+def provider_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
+    """By number (1, 2, 3) or by name, whole words only ("company" is not "any")."""
+    return pick_by_number(message.text, PROVIDERS) or vocabulary.provider.match(message.text, message.lang)
 
 
 def go_back(state: HandoffState, requested: Optional[str]) -> HandoffState:
@@ -118,31 +109,42 @@ def go_back(state: HandoffState, requested: Optional[str]) -> HandoffState:
     return state
 
 
-def interpret(state: HandoffState, requested: Optional[str], message: Message, vocabulary: Vocabulary) -> Reply:
-    if message.intent == "go_back":
-        return Reply("back", go_back(state, requested))
+def interpret(
+    state: HandoffState,
+    requested: Optional[str],
+    message: Message,
+    vocabulary: Vocabulary,
+    step_aside: FrozenSet[str],
+) -> Outcome[HandoffState]:
+    """What the reply means for the question `requested`; `step_aside` holds the
+    intents the rules answer instead (bot/data/forms/step_aside.yml). A contact
+    address comes back as a VALUE outcome, to be sealed, never in the state."""
+    if message.intent == GO_BACK:
+        return Outcome(Kind.BACK, go_back(state, requested))
     if requested == CONTACT_VALUE_SLOT:
-        if message.intent in STEP_ASIDE_INTENTS - {"ask_contacts", "ask_privacy"} and not contact_value_ok(
+        if message.intent in step_aside - NOT_ASIDE_FOR_CONTACT_VALUE and not contact_value_ok(
             state.contact_method, message.text
         ):
-            return Reply("step_aside", state)
+            return Outcome(Kind.STEP_ASIDE, state)
         if contact_value_ok(state.contact_method, message.text):
-            return Reply("value", replace(state, has_contact_value=True), value=message.text.strip())
-        return Reply("unclear", state)
+            return Outcome(Kind.VALUE, replace(state, has_contact_value=True), value=message.text.strip())
+        return Outcome(Kind.UNCLEAR, state)
     if requested in CHOICES:
-        choice = provider_of(message) if requested == PROVIDER_SLOT else pick_by_number(message.text, CHOICES[requested])
+        if requested == PROVIDER_SLOT:
+            choice = provider_of(message, vocabulary)
+        else:
+            choice = pick_by_number(message.text, CHOICES[requested])
         if choice:
-            field = {PROVIDER_SLOT: "provider", CONTACT_METHOD_SLOT: "contact_method", CONTACT_TIME_SLOT: "contact_time"}[requested]
-            return Reply("filled", replace(state, **{field: choice}))
-    elif requested in YES_NO_SLOTS:
+            field = CHOICE_FIELDS[requested]
+            return Outcome(Kind.FILLED, replace(state, **{field: choice}))
+    elif requested in YES_NO_FIELDS:
         answer = answer_of(message, vocabulary)
         if answer in ("yes", "no"):
-            field = {CONSENT_SLOT: "consent", CONTACT_WANTED_SLOT: "contact_wanted",
-                     CONTACT_MESSAGE_SLOT: "contact_message_ok", CONFIRMED_SLOT: "confirmed"}[requested]
-            return Reply("filled", replace(state, **{field: answer == "yes"}))
-    if message.intent in STEP_ASIDE_INTENTS:
-        return Reply("step_aside", state)
-    return Reply("unclear", state)
+            field = YES_NO_FIELDS[requested]
+            return Outcome(Kind.FILLED, replace(state, **{field: answer == "yes"}))
+    if message.intent in step_aside:
+        return Outcome(Kind.STEP_ASIDE, state)
+    return Outcome(Kind.UNCLEAR, state)
 
 
 def state_from_slots(slots: Mapping[str, object]) -> HandoffState:

@@ -71,7 +71,9 @@ def needs_of(answers: Mapping[str, str], minor: bool, screened: bool, contact: b
     return sorted(needs)
 
 
-def build_intake(request: HandoffRequest, indicators: IndicatorSet, intake_id: Optional[str] = None) -> Dict[str, object]:
+def build_intake(
+    request: HandoffRequest, indicators: IndicatorSet, intake_id: Optional[str] = None
+) -> Dict[str, object]:
     minor = request.age_group == "minor"
     answered = {i: a for i, a in request.answers.items() if i in indicators.indicators}
     assessment = assess(indicators.scoring(), answered, minor=minor)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from bot.forms.text import normalise
 from bot.language.registry import LanguageRegistry
-from bot.server.danger_phrases import normalise
 
 
 def language_code(value: Optional[str], languages: LanguageRegistry) -> Optional[str]:

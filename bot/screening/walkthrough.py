@@ -10,11 +10,13 @@ tested without Rasa; bot/actions/screening.py only moves slots in and out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Dict, Mapping, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Mapping, Optional, Sequence, Tuple
 
+from bot.forms.reply import ANSWER_OPTIONS, GO_BACK, Kind, Message, Outcome, answer_of
 from bot.forms.words import Vocabulary, number_in, pick_by_number
 from bot.screening.indicators import IndicatorSet
 
+FORM = "screening_form"
 # Slots the form fills, in the order it asks for them.
 CONSENT_SLOT = "screening_consent"
 AGE_SLOT = "age_group"
@@ -25,50 +27,16 @@ QUESTIONS_SLOT = "screening_complete"
 PLAN_SLOT = "screening_plan"
 INDICATOR_SLOT_PREFIX = "indicator_"
 
-AGE_OPTIONS = ("adult", "minor", "unknown")
+MINOR = "minor"
+AGE_OPTIONS = ("adult", MINOR, "unknown")
 LOCATION_OPTIONS = ("latvia", "abroad")
-ANSWER_OPTIONS = ("yes", "no", "unsure")
-ANSWER_BY_INTENT = {"affirm": "yes", "deny": "no", "unsure": "unsure"}
 ADULT_AGE = 18
 # A typed age is believed only within this range; "2" is an option number.
 PLAUSIBLE_AGES = range(5, 100)
 
-# Messages with their own path in the conversation: the form steps aside and
-# the rules answer them (some return to the form, some pause it).
-STEP_ASIDE_INTENTS = frozenset(
-    {
-        "emergency",
-        "stop",
-        "ask_contacts",
-        "ask_privacy",
-        "bot_challenge",
-        "change_language",
-        "ask_rights",
-        "ask_reflection_period",
-        "ask_residence_permit",
-        "ask_rehabilitation",
-        "ask_police",
-        "ask_return_home",
-        "ask_compensation",
-        "ask_job_offer",
-        "tell_more",
-        "show_menu",
-        "request_handoff",
-        "goodbye",
-        "delete_data",
-    }
-)
-
 
 def indicator_slot(indicator_id: str) -> str:
     return INDICATOR_SLOT_PREFIX + indicator_id
-
-
-@dataclass(frozen=True)
-class Message:
-    intent: Optional[str]
-    text: str
-    lang: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +50,7 @@ class WalkState:
 
     @property
     def minor(self) -> bool:
-        return self.age_group == "minor"
+        return self.age_group == MINOR
 
     def current_question(self) -> Optional[str]:
         return next((i for i in self.plan if i not in self.answers), None)
@@ -115,39 +83,15 @@ def plan_for(indicators: IndicatorSet, sector: str, answers: Mapping[str, str]) 
     return tuple(i.id for i in indicators.for_sector(sector) if i.id not in answers)
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What a message did. `kind`:
-    - "filled": it answered the question asked (state updated);
-    - "back": go back one question (state updated);
-    - "noted": it told something else worth keeping (state updated), ask again;
-    - "unclear": it was no answer, ask again with a hint;
-    - "step_aside": the rules should answer it; the form is rejected.
-    `noted` names what was noted: an indicator id, or "minor"."""
-
-    kind: str
-    state: WalkState
-    noted: Optional[str] = None
-
-
-def answer_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
-    by_number = pick_by_number(message.text, ANSWER_OPTIONS)
-    if by_number:
-        return by_number
-    if message.intent in ANSWER_BY_INTENT:
-        return ANSWER_BY_INTENT[message.intent]
-    return vocabulary.answers.match(message.text, message.lang)
-
-
 def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     by_number = pick_by_number(message.text, AGE_OPTIONS)
     if by_number:
         return by_number
     age = number_in(message.text)  # a typed age beats the classifier's guess
     if age is not None and age in PLAUSIBLE_AGES:
-        return "minor" if age < ADULT_AGE else "adult"
+        return MINOR if age < ADULT_AGE else "adult"
     if message.intent == "is_minor":
-        return "minor"
+        return MINOR
     return vocabulary.age_group.match(message.text, message.lang)
 
 
@@ -180,44 +124,46 @@ def interpret(
     message: Message,
     indicators: IndicatorSet,
     vocabulary: Vocabulary,
-) -> Outcome:
-    """What the person's message means for the question `requested`."""
-    if message.intent == "go_back":
-        return Outcome("back", go_back(state, requested))
+    step_aside: FrozenSet[str],
+) -> Outcome[WalkState]:
+    """What the person's message means for the question `requested`; `step_aside`
+    holds the intents the rules answer instead (bot/data/forms/step_aside.yml)."""
+    if message.intent == GO_BACK:
+        return Outcome(Kind.BACK, go_back(state, requested))
     # A bare number answers the question even if the classifier guessed otherwise.
     numbered = requested in (AGE_SLOT, LOCATION_SLOT, SECTOR_SLOT, QUESTIONS_SLOT) and (
         pick_by_number(message.text, _options(requested, indicators))
     )
-    if not numbered and message.intent in STEP_ASIDE_INTENTS:
-        return Outcome("step_aside", state)
+    if not numbered and message.intent in step_aside:
+        return Outcome(Kind.STEP_ASIDE, state)
 
     if requested == CONSENT_SLOT:
         answer = answer_of(message, vocabulary)
         if answer == "yes" or message.intent == "start_screening":
-            return Outcome("filled", replace(state, consent=True))
+            return Outcome(Kind.FILLED, replace(state, consent=True))
         if answer == "no":
-            return Outcome("filled", replace(state, consent=False))
-        return Outcome("unclear", state)
+            return Outcome(Kind.FILLED, replace(state, consent=False))
+        return Outcome(Kind.UNCLEAR, state)
 
     if requested == AGE_SLOT:
         age = _age_of(message, vocabulary)
-        return Outcome("filled", replace(state, age_group=age)) if age else Outcome("unclear", state)
+        return Outcome(Kind.FILLED, replace(state, age_group=age)) if age else Outcome(Kind.UNCLEAR, state)
 
     if requested == LOCATION_SLOT:
         place = _choice_of(message, LOCATION_OPTIONS, vocabulary.location.match(message.text, message.lang))
-        return Outcome("filled", replace(state, location=place)) if place else Outcome("unclear", state)
+        return Outcome(Kind.FILLED, replace(state, location=place)) if place else Outcome(Kind.UNCLEAR, state)
 
     if requested == SECTOR_SLOT:
         sector = _choice_of(message, indicators.sectors, vocabulary.sector.match(message.text, message.lang))
         if not sector:
-            return Outcome("unclear", state)
+            return Outcome(Kind.UNCLEAR, state)
         return Outcome(
-            "filled",
+            Kind.FILLED,
             replace(state, sector=sector, plan=plan_for(indicators, sector, state.answers)),
         )
 
     if not numbered and message.intent == "is_minor" and not state.minor:
-        return Outcome("noted", replace(state, age_group="minor"), noted="minor")
+        return Outcome(Kind.NOTED, replace(state, age_group=MINOR), noted=MINOR)
 
     if requested == QUESTIONS_SLOT:
         current = state.current_question()
@@ -226,12 +172,12 @@ def interpret(
         if answer is None and reported is not None and reported.id == current:
             answer = "yes"
         if answer is not None and current is not None:
-            return Outcome("filled", replace(state, answers={**state.answers, current: answer}))
+            return Outcome(Kind.FILLED, replace(state, answers={**state.answers, current: answer}))
         if reported is not None and reported.id not in state.answers:
             return Outcome(
-                "noted", replace(state, answers={**state.answers, reported.id: "yes"}), noted=reported.id
+                Kind.NOTED, replace(state, answers={**state.answers, reported.id: "yes"}), noted=reported.id
             )
-    return Outcome("unclear", state)
+    return Outcome(Kind.UNCLEAR, state)
 
 
 def _options(requested: Optional[str], indicators: IndicatorSet) -> Sequence[str]:

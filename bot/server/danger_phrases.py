@@ -1,4 +1,5 @@
-"""The emergency safety net: phrases that always mean acute danger.
+"""The emergency safety net's phrases (bot/data/content/emergency_keywords/):
+words that always mean acute danger, used by bot/server/emergency.py.
 
 Matching ignores case, diacritics and punctuation and needs whole words, so
 "palīgā" matches "PALIGA!!" but a phrase never matches inside another word.
@@ -7,17 +8,12 @@ Matching ignores case, diacritics and punctuation and needs whole words, so
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Iterable, List
 
 import yaml
 
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", stripped).split())
+from bot.forms.text import normalise
 
 
 class DangerPhrases:

@@ -9,12 +9,13 @@ from typing import Any, Callable, Dict
 import yaml
 
 from bot.contacts.book import contact_book, response_values
+from bot.forms.reply import ANSWER_OPTIONS
 from bot.i18n.catalogs import Catalogs
 from bot.i18n.responses import domain_responses, load_sources, write_domain_responses
 from bot.language.registry import registry
 from bot.paths import BUILD_DOMAIN_DIR, LOCALES_DIR, REPO_DIR, RESPONSES_FILE
 from bot.screening.indicators import IndicatorSet, indicator_set
-from bot.screening.walkthrough import ANSWER_OPTIONS, indicator_slot
+from bot.screening.walkthrough import indicator_slot
 from bot.settings import load_settings
 
 

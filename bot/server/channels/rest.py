@@ -34,7 +34,7 @@ def parse_rest_request(body: bytes) -> Dict[str, Any]:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise ValueError("body is not valid JSON")
+        raise ValueError("body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ValueError("body must be a JSON object")
     sender, message = data.get("sender"), data.get("message")

@@ -2,15 +2,17 @@
 
 import pytest
 
+from bot.forms.reply import Kind, Message
+from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
 from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import (
     AGE_SLOT,
     CONSENT_SLOT,
+    FORM,
     LOCATION_SLOT,
     QUESTIONS_SLOT,
     SECTOR_SLOT,
-    Message,
     WalkState,
     changed_slots,
     indicator_slot,
@@ -29,6 +31,11 @@ ASKING = WalkState(consent=True, age_group="adult", location="latvia", sector="c
 
 def reply(intent, text="", lang="en"):
     return Message(intent=intent, text=text, lang=lang)
+
+
+def read(state, requested, message):
+    """The form's interpret with the project's own data."""
+    return interpret(state, requested, message, INDICATORS, WORDS, step_aside_intents(FORM))
 
 
 @pytest.mark.parametrize(
@@ -78,15 +85,15 @@ def test_next_slot(state, slot):
 def test_the_first_questions(requested, message, expected):
     kind, fields = expected
     state = WalkState(consent=True) if requested != CONSENT_SLOT else WalkState()
-    outcome = interpret(state, requested, message, INDICATORS, WORDS)
-    assert outcome.kind == kind
+    outcome = read(state, requested, message)
+    assert outcome.kind is Kind(kind)
     for name, value in fields.items():
         assert getattr(outcome.state, name) == value
 
 
 def test_choosing_a_sector_plans_its_questions_without_those_already_reported():
     state = WalkState(consent=True, age_group="adult", location="latvia", answers={"passport_kept": "yes"})
-    outcome = interpret(state, SECTOR_SLOT, reply(None, "1"), INDICATORS, WORDS)
+    outcome = read(state, SECTOR_SLOT, reply(None, "1"))
     assert outcome.state.plan == tuple(i for i in CONSTRUCTION if i != "passport_kept")
     assert outcome.state.progress() == (1, len(CONSTRUCTION) - 1)
 
@@ -116,21 +123,21 @@ FIRST = CONSTRUCTION[0]
     ],
 )
 def test_answers_to_an_indicator_question(message, kind, answer):
-    outcome = interpret(ASKING, QUESTIONS_SLOT, message, INDICATORS, WORDS)
-    assert outcome.kind == kind
+    outcome = read(ASKING, QUESTIONS_SLOT, message)
+    assert outcome.kind is Kind(kind)
     assert outcome.state.answers.get(FIRST) == answer
 
 
 def test_a_report_about_another_indicator_is_noted_and_the_question_stays():
-    outcome = interpret(ASKING, QUESTIONS_SLOT, reply("report_documents_taken", "they have my passport"), INDICATORS, WORDS)
-    assert (outcome.kind, outcome.noted) == ("noted", "passport_kept")
+    outcome = read(ASKING, QUESTIONS_SLOT, reply("report_documents_taken", "they have my passport"))
+    assert (outcome.kind, outcome.noted) == (Kind.NOTED, "passport_kept")
     assert outcome.state.answers == {"passport_kept": "yes"}
     assert outcome.state.current_question() == FIRST
 
 
 def test_saying_one_is_under_18_mid_walkthrough_is_noted():
-    outcome = interpret(ASKING, QUESTIONS_SLOT, reply("is_minor", "I am only 16"), INDICATORS, WORDS)
-    assert (outcome.kind, outcome.noted, outcome.state.age_group) == ("noted", "minor", "minor")
+    outcome = read(ASKING, QUESTIONS_SLOT, reply("is_minor", "I am only 16"))
+    assert (outcome.kind, outcome.noted, outcome.state.age_group) == (Kind.NOTED, "minor", "minor")
 
 
 @pytest.mark.parametrize(
@@ -147,8 +154,8 @@ def test_saying_one_is_under_18_mid_walkthrough_is_noted():
     ],
 )
 def test_back_goes_one_step_back(state, requested, expected):
-    outcome = interpret(state, requested, reply("go_back", "back"), INDICATORS, WORDS)
-    assert outcome.kind == "back"
+    outcome = read(state, requested, reply("go_back", "back"))
+    assert outcome.kind is Kind.BACK
     for name, value in expected.items():
         assert getattr(outcome.state, name) == value
 

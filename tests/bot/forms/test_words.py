@@ -2,14 +2,17 @@
 
 import pytest
 
-from bot.forms.words import number_in, pick_by_number, vocabulary
+from bot.forms.words import EVERY_LANGUAGE, number_in, pick_by_number, vocabulary
 
 WORDS = vocabulary()
 
 
 @pytest.mark.parametrize(
     "text, picked",
-    [("1", "a"), (" 3 ", "c"), ("2.", "b"), ("2)", "b"), ("0", None), ("4", None), ("1 2", None), ("one", None), ("", None)],
+    [
+        ("1", "a"), (" 3 ", "c"), ("2.", "b"), ("2)", "b"),
+        ("0", None), ("4", None), ("1 2", None), ("one", None), ("", None),
+    ],
 )
 def test_pick_by_number(text, picked):
     assert pick_by_number(text, ("a", "b", "c")) == picked
@@ -37,6 +40,13 @@ def test_number_in(text, number):
         ("sector", "en", "barely", None),  # short entries match whole words only
         ("location", "lv", "Rīgā", "latvia"),
         ("age_group", "ru", "я несовершеннолетняя", "minor"),
+        ("provider", "lv", "Drošā māja", "drosa_maja"),
+        ("provider", "lv", "uz Drošās mājas", "drosa_maja"),  # a declined name still starts the same
+        ("provider", "en", "Centrs MARTA please", "marta"),
+        ("provider", "ru", "неважно", "any"),
+        ("provider", "en", "any of them", "any"),
+        ("provider", "en", "a company", None),  # "any" only as a whole word
+        ("provider", "en", "manyana", None),
     ],
 )
 def test_words_in_each_language(section, lang, text, option):
@@ -44,11 +54,16 @@ def test_words_in_each_language(section, lang, text, option):
 
 
 def test_every_sector_and_option_has_words_in_every_enabled_language():
+    from bot.handoff.flow import PROVIDERS
     from bot.language.registry import registry
     from bot.screening.indicators import indicator_set
+    from bot.screening.walkthrough import AGE_OPTIONS, LOCATION_OPTIONS
 
     assert set(WORDS.sector.entries) == set(indicator_set().sectors)
-    for section in (WORDS.answers, WORDS.age_group, WORDS.location, WORDS.sector):
+    assert set(WORDS.age_group.entries) == set(AGE_OPTIONS)
+    assert set(WORDS.location.entries) == set(LOCATION_OPTIONS)
+    assert set(WORDS.provider.entries) == set(PROVIDERS)
+    for section in (WORDS.answers, WORDS.age_group, WORDS.location, WORDS.sector, WORDS.provider):
         for option, by_lang in section.entries.items():
             for lang in registry().enabled_codes:
-                assert by_lang.get(lang), f"{option} has no words in {lang}"
+                assert by_lang.get(lang) or by_lang.get(EVERY_LANGUAGE), f"{option} has no words in {lang}"
