@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from bot.language.registry import LanguageRegistry
+from bot.vocabulary import CHANNELS
 
 SOURCE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
-CHANNELS = ("web", "sms", "rest")
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,6 @@ from bot.language.registry import registry
 from bot.paths import RESPONSES_FILE
 from bot.settings import load_settings
 
-# Rasa's output channel names mapped to the names used in bot/responses.yml.
-WEB_CHANNEL = "socketio"
-CHANNEL_SLOT_VALUES = {"socketio": "web", "sms": "sms", "rest": "rest"}
-
 
 @lru_cache(maxsize=1)
 def response_sources() -> Dict[str, ResponseSource]:

@@ -13,9 +13,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.contacts.book import contact_book
 from bot.contacts.cards import compact_card, contact_card
+from bot.vocabulary import DROSA_MAJA, MARTA, SMS
 
-SHOWN = ("hotline", "marta", "drosa_maja")
-SMS_CHANNEL = "sms"
+SHOWN = ("hotline", MARTA, DROSA_MAJA)  # contact ids in bot/data/content/contacts.yml
 
 
 class ActionShowContacts(Action):
@@ -31,7 +31,7 @@ class ActionShowContacts(Action):
         t = translator_for(tracker)
         say(dispatcher, "utter_contacts_intro", lang, channel)
         # On SMS one line each, in one message: the full cards would need a dozen segments.
-        if channel == SMS_CHANNEL:
+        if channel == SMS:
             dispatcher.utter_message(text="\n".join(compact_card(book[c], now, t) for c in SHOWN))
         else:
             for contact_id in SHOWN:

@@ -38,6 +38,7 @@ from bot.handoff.sealing import seal, unseal
 from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import indicator_slot
 from bot.settings import load_settings
+from bot.vocabulary import ANY_PROVIDER, REST
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ class ActionAskHandoffConfirmed(Action):
     ) -> List[EventType]:
         state = state_from_slots(tracker.slots)
         lang, channel = language_of(tracker), output_channel_of(tracker)
-        if state.provider == "any":
+        if state.provider == ANY_PROVIDER:
             provider = rendered("utter_handoff_provider_either", lang, channel)["text"]
         else:
             provider = _choice_title("utter_ask_provider", PROVIDERS, state.provider, tracker)
@@ -214,9 +215,9 @@ class ActionHandoffSubmit(Action):
             )
         return HandoffRequest(
             reference=reference,
-            provider=state.provider or "any",
+            provider=state.provider or ANY_PROVIDER,
             language=language_of(tracker),
-            channel=tracker.get_slot("channel") or "rest",
+            channel=tracker.get_slot("channel") or REST,
             source=tracker.get_slot("source"),
             age_group=tracker.get_slot("age_group"),
             location=tracker.get_slot("location"),

@@ -9,7 +9,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.common import (
-    WEB_CHANNEL,
     language_buttons,
     language_of,
     output_channel_of,
@@ -17,6 +16,7 @@ from bot.actions.common import (
 )
 from bot.language.names import language_code
 from bot.language.registry import registry
+from bot.vocabulary import WEB_OUTPUT_CHANNEL
 
 
 class ActionGreet(Action):
@@ -55,7 +55,7 @@ class ActionChangeLanguage(Action):
             # action would still see the old slot value.
             say(dispatcher, "utter_language_changed", wanted, channel)
             say(dispatcher, "utter_menu", wanted, channel)
-            if channel == WEB_CHANNEL:
+            if channel == WEB_OUTPUT_CHANNEL:
                 dispatcher.utter_message(json_message={"data": {"ui_language": wanted}})
             return [SlotSet("language", wanted), SlotSet("language_chosen", True)]
         response = "utter_language_not_available" if named else "utter_choose_language"

@@ -37,11 +37,11 @@ from bot.screening.walkthrough import (
     slots_from_state,
     state_from_slots,
 )
+from bot.vocabulary import SMS
 
 IN_PROGRESS_SLOT = "screening_in_progress"
 RESULT_SLOTS = ("screening_signal", "screening_assessment", "urgent")
 CHOICE_SLOTS = ("age_group", "location", SECTOR_SLOT)
-SMS_CHANNEL = "sms"
 
 
 def _state(tracker: Tracker) -> WalkState:
@@ -182,7 +182,7 @@ class ActionScreeningResult(Action):
         *meaning, next_steps = plan.responses
         # On SMS a long reply is cut at its end: there the list of signs goes last,
         # so that what the signs may mean and the rights always arrive.
-        sms = channel == SMS_CHANNEL
+        sms = channel == SMS
         for response in meaning if sms else []:
             say(dispatcher, response, lang, channel)
         if plan.seen:

@@ -65,10 +65,6 @@ def display_phone(phone: str) -> str:
     return phone
 
 
-def tel_uri(phone: str) -> str:
-    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-
-
 def response_values(book: ContactBook, retention_days: int) -> Dict[str, str]:
     """The {placeholders} that response texts may use, filled at build time."""
     values = {cid: display_phone(c.phone) for cid, c in book.contacts.items()}

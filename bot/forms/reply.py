@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Generic, Optional, TypeVar
 
 from bot.forms.words import Vocabulary, pick_by_number
+from bot.vocabulary import ANSWERS
 
-ANSWER_OPTIONS = ("yes", "no", "unsure")
+ANSWER_OPTIONS = ANSWERS
 ANSWER_BY_INTENT = {"affirm": "yes", "deny": "no", "unsure": "unsure"}
 GO_BACK = "go_back"
 

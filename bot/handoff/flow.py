@@ -11,6 +11,7 @@ from typing import FrozenSet, Mapping, Optional
 
 from bot.forms.reply import GO_BACK, Kind, Message, Outcome, answer_of
 from bot.forms.words import Vocabulary, pick_by_number
+from bot.vocabulary import CONTACT_METHODS, PROVIDERS
 
 FORM = "handoff_form"
 CONSENT_SLOT = "consent_handoff"
@@ -22,8 +23,6 @@ CONTACT_TIME_SLOT = "contact_time"
 CONTACT_MESSAGE_SLOT = "contact_message_ok"
 CONFIRMED_SLOT = "handoff_confirmed"
 
-PROVIDERS = ("marta", "drosa_maja", "any")
-CONTACT_METHODS = ("phone", "sms", "messenger", "email")
 CONTACT_TIMES = ("morning", "afternoon", "evening", "any_time")
 CHOICES = {PROVIDER_SLOT: PROVIDERS, CONTACT_METHOD_SLOT: CONTACT_METHODS, CONTACT_TIME_SLOT: CONTACT_TIMES}
 # Which HandoffState field each question fills.

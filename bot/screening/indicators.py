@@ -32,9 +32,6 @@ class IndicatorSpec:
     reported_by: Optional[str] = None
     acknowledgement: Optional[str] = None
 
-    def applies_to(self, sector: str) -> bool:
-        return self.sectors == "all" or sector in self.sectors
-
     def scoring(self) -> Indicator:
         return Indicator(self.id, self.dimension, self.strength)
 

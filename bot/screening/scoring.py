@@ -10,7 +10,9 @@ it is never a verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Mapping, Tuple
+from typing import Dict, Iterable, List, Mapping
+
+from bot.vocabulary import ANSWERS
 
 DIMENSIONS = (
     "deceptive_recruitment",
@@ -22,7 +24,6 @@ DIMENSIONS = (
 )
 RECRUITMENT = DIMENSIONS[:3]
 STRENGTHS = ("strong", "medium", "weak")
-ANSWERS = ("yes", "no", "unsure")
 
 TRAFFICKING = "trafficking_signs"
 FORCED_LABOUR = "forced_labour_signs"
@@ -98,8 +99,3 @@ def assess(
         seen=[ind.id for ind in yes],
         unsure=[i for i, a in answers.items() if a == "unsure"],
     )
-
-
-def summary(assessment: Assessment) -> Tuple[str, List[str]]:
-    """The signal and the present dimensions, for the intake's `assessment`."""
-    return assessment.signal, [d for d, present in assessment.dimensions.items() if present]

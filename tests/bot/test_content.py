@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from bot.contacts.book import contact_book, display_phone, tel_uri
+from bot.contacts.book import contact_book, display_phone
 from bot.tooling.content_check import report
 
 
@@ -19,10 +19,9 @@ def test_the_contacts_the_assistant_quotes_exist():
         assert contact_book()[needed]
 
 
-def test_phone_display_and_tel_links():
+def test_phone_display():
     assert display_phone("+37128612120") == "+371 28612120"
     assert display_phone("112") == "112"
-    assert tel_uri("+371 28612120") == "tel:+37128612120"
 
 
 def test_content_check_lists_facts_to_verify_and_stale_ones():

@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.session_metadata import clean_metadata
+from bot.vocabulary import REST
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,14 @@ def parse_rest_request(body: bytes) -> Dict[str, Any]:
     if not isinstance(message, str) or len(message) > MAX_MESSAGE_CHARS:
         raise ValueError(f"'message' must be a string of at most {MAX_MESSAGE_CHARS} characters")
     metadata = clean_metadata(data.get("metadata"))
-    metadata["channel"] = "rest"
+    metadata["channel"] = REST
     return {"sender": sender.strip(), "message": message, "metadata": metadata}
 
 
 class ValidatedRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
-        return "rest"
+        return REST
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]

@@ -33,10 +33,11 @@ from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
 from bot.sms.limits import SlidingWindowLimit
 from bot.sms.pseudonym import conversation_id
 from bot.sms.render import choice_for, is_number_reply, previous_choices, render_turn
+from bot.vocabulary import SMS
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "sms"
+CHANNEL = SMS
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # Twilio's Body is at most 1600 characters; percent-encoded, with the other
 # fields, a genuine request stays well below this.

@@ -14,18 +14,19 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from bot.session_metadata import clean_metadata
+from bot.vocabulary import WEB, WEB_OUTPUT_CHANNEL
 
 
 class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
-        return "socketio"
+        return WEB_OUTPUT_CHANNEL
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         async def tagged(message: UserMessage) -> Any:
-            message.metadata = {**clean_metadata(message.metadata), "channel": "web"}
+            message.metadata = {**clean_metadata(message.metadata), "channel": WEB}
             return await on_new_message(message)
 
         return super().blueprint(tagged)
