@@ -8,6 +8,7 @@ BOT_VENV := .venv/bot
 BOT_BIN := $(BOT_VENV)/bin
 PY := $(BOT_BIN)/python
 RASA := $(BOT_BIN)/rasa
+LINT_VENV := .venv/lint
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
@@ -17,7 +18,7 @@ TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules -name '*.yml' 2>/dev/n
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MODEL := models/paligs.tar.gz
 
-.PHONY: help setup run test train i18n i18n-update validate lint bench clean system-packages
+.PHONY: help setup run test train i18n i18n-update validate lint ruff bench clean system-packages
 
 # The intake service and staff portal: its own venv and targets (portal-*).
 include portal.mk
@@ -30,6 +31,13 @@ $(BOT_VENV)/.installed: requirements/bot.txt requirements/bot.lock
 	"$$(scripts/find-python310)" -m venv $(BOT_VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.3.1"
 	$(PY) -m pip install --quiet -r requirements/bot.txt -c requirements/bot.lock
+	touch $@
+
+# ruff alone, in a small venv of its own: linting needs none of Rasa's stack.
+$(LINT_VENV)/.installed: requirements/lint.txt
+	rm -rf $(LINT_VENV)
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/lint.txt
 	touch $@
 
 bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
@@ -67,11 +75,14 @@ validate: setup ## rasa data validate --fail-on-warning
 system-packages:
 	scripts/ensure-system-packages
 
-test: system-packages train portal-setup ## set up, train if needed, run the whole suite
+ruff: $(LINT_VENV)/.installed ## ruff on the whole tree (config: ruff.toml)
+	$(LINT_VENV)/bin/ruff check .
+
+test: system-packages ruff train portal-setup ## set up, train if needed, run the whole suite
 	$(PY) -m pytest tests --ignore=tests/portal
 	$(MAKE) portal-test
 
-lint: validate i18n ## data validation and catalog completeness
+lint: ruff validate i18n ## ruff, rasa data validation and catalog completeness
 
 bench: train ## benchmarks (training time, response latency)
 	$(PY) bench/run.py
