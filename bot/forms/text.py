@@ -1,17 +1,27 @@
-"""Text as the matchers compare it: lower case, no diacritics, no punctuation.
+"""Text as the matchers compare it, in one place for every reader: reply words
+(bot/forms/words.py), language names (bot/language/names.py), the danger phrases
+(bot/server/danger_phrases.py) and SMS keywords (bot/sms/keywords.py).
 
-Shared by reply words (bot/forms/words.py), language names
-(bot/language/names.py) and the danger phrases (bot/server/danger_phrases.py),
-so "PALIGA!!" meets "palīgā" everywhere the same way.
+Only the Latin and Cyrillic diacritics (U+0300-U+036F) are dropped, so "PALIGA!!"
+meets "palīgā"; in Devanagari or Arabic script the marks are part of the letters
+and stay.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 
+def fold(text: str) -> str:
+    """Case-folded, without Latin and Cyrillic diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not 0x300 <= ord(ch) <= 0x36F)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
+
+
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", stripped).split())
+    """fold(), with every run of other characters than letters, digits and marks as one space."""
+    return " ".join("".join(ch if _word_char(ch) else " " for ch in fold(text)).split())

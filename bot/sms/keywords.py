@@ -8,8 +8,9 @@ only the whole message counts ("please delete" is left to the NLU).
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Dict, Iterable, Optional
+
+from bot.forms.text import fold
 
 # Twilio answers these itself (opt-out and its confirmation), and after an
 # opt-out it will not deliver our reply anyway: we stay silent.
@@ -86,8 +87,7 @@ def normalise(text: str) -> str:
     Only the generic combining diacritics (U+0300-U+036F) are dropped: in
     Devanagari or Arabic the marks are part of the letters.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not 0x300 <= ord(ch) <= 0x36F and ch not in APOSTROPHES)
+    plain = "".join(ch for ch in fold(text) if ch not in APOSTROPHES)
     return " ".join(plain.strip(EDGE_PUNCTUATION).split())
 
 
