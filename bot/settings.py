@@ -1,6 +1,6 @@
 """Every setting, read from the environment in one place (never at import time).
 
-The names are fixed in ../shared/brief/contracts.md; .env.example documents them.
+.env.example documents every name and its embedded default.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the person hears at the end of the walkthrough, chosen from the assessment.
 
-Shape (../shared/brief/conversation.md): what was seen, in their words; what it
+Shape (README.md, "Self-check"): what was seen, in their words; what it
 may mean, carefully and never as a verdict; the rights that fit (or, for a
 minor, the child helpline and urgency); what they can do now.
 """

@@ -1,4 +1,5 @@
-"""The scoring rule of ../shared/brief/indicators.md, as a pure function.
+"""The Delphi scoring rule (EU/ILO Delphi 2009; each indicator's dimension and
+strength in bot/data/content/indicators.yml), as a pure function.
 
 A dimension is present when its "yes" answers include at least: two strong;
 or one strong and one medium or weak; or three medium; or two medium and one

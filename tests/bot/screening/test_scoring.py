@@ -1,4 +1,4 @@
-"""Every branch of the Delphi scoring rule (../shared/brief/indicators.md), table-driven."""
+"""Every branch of the Delphi scoring rule (bot/screening/scoring.py), table-driven."""
 
 import pytest
 
