@@ -16,6 +16,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
 from bot.vocabulary import REST
 
@@ -56,13 +57,6 @@ class ValidatedRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("paligs_rest_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> response.HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> response.HTTPResponse:
             try:
                 parsed = parse_rest_request(request.body)
@@ -85,6 +79,6 @@ class ValidatedRestInput(RestInput):
                     return response.json({"error": "temporarily unavailable"}, status=503)
             return response.json(collector.messages)
 
-        return webhook
+        return webhook_blueprint("paligs_rest_webhook", receive)
 
 

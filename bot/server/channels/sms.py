@@ -28,6 +28,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.server.channels.webhook import webhook_blueprint
 from bot.settings import Settings, load_settings
 from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
 from bot.sms.limits import SlidingWindowLimit
@@ -182,13 +183,6 @@ class SmsInput(InputChannel):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        webhook = Blueprint("paligs_sms_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> response.HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> response.HTTPResponse:
             try:
                 return await self._receive(request, on_new_message)
@@ -196,7 +190,7 @@ class SmsInput(InputChannel):
                 logger.error("sms webhook failed: %s", _where(error))
                 return response.text("temporarily unavailable", status=503)
 
-        return webhook
+        return webhook_blueprint("paligs_sms_webhook", receive)
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
