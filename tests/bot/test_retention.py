@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.tooling.retention import purge_tracker_store
-from tests.services import temporary_postgres_database
+from tests.support.services import temporary_postgres_database
 
 DAY = 86400
 

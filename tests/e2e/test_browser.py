@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect as see
 from playwright.sync_api import sync_playwright
 
-from tests.e2e import expect
+from tests.support import expect
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from bot.screening.indicators import indicator_set
-from tests.e2e import expect
-from tests.e2e.servers import INTAKE_SECRET, PortalServer, running_servers
-from tests.e2e.test_screening import Chat, answer_all, start
+from tests.support import expect
+from tests.support.chat import Chat, answer_all, start
+from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
 
 PHONE = "+371 2000 1234"
 SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}

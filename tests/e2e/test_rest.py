@@ -6,7 +6,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.e2e import expect
+from tests.support import expect
 
 LANGS = ["lv", "en", "ru"]
 EMERGENCY = {

@@ -13,7 +13,7 @@ from bot.contacts.book import contact_book, response_values
 from bot.i18n.catalogs import fill
 from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flags
 from bot.rights.topics import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
-from tests.e2e import expect
+from tests.support import expect
 
 LANGS = ["lv", "en", "ru"]
 NLU = Path(__file__).resolve().parents[2] / "bot" / "data" / "nlu"

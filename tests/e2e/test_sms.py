@@ -16,8 +16,8 @@ from twilio.request_validator import RequestValidator
 from bot.screening.indicators import indicator_set
 from bot.sms.pseudonym import conversation_id
 from bot.sms.segments import segments
-from tests.e2e import expect
-from tests.e2e.servers import INTAKE_SECRET, PortalServer, running_servers
+from tests.support import expect
+from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
 
 TOKEN = "e2e-twilio-auth-token"
 PUBLIC_URL = "https://paligs.example.org/webhooks/sms/webhook"  # what Twilio signs, behind a proxy

@@ -9,7 +9,7 @@ from importlib.metadata import version
 import pytest
 import socketio
 
-from tests.e2e import expect
+from tests.support import expect
 
 LANGS = ["lv", "en", "ru"]
 EMERGENCY = {"lv": "mani sit, palīgā", "en": "they are beating me right now help", "ru": "меня бьют, помогите"}

@@ -11,7 +11,7 @@ import pytest
 from bot.handoff.delivery import delivered, signed_headers, target
 from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff
 from bot.handoff.reference import is_reference
-from tests.services import temporary_postgres_database
+from tests.support.services import temporary_postgres_database
 
 KEY = "outbox-test-key"
 
