@@ -16,6 +16,11 @@ from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
 
 PHONE = "+371 2000 1234"
 SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}
+CONFIRM = "Please check: I will send your answers to {provider}. {contact} Send now?"
+SENT = (
+    "Done. Your reference code is {reference}. Quote it when you call the hotline {hotline}. "
+    'If you change your mind, write "delete my data".'
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +65,7 @@ def hand_off(chat, contact=False, confirm=True):
         texts = chat.say("/deny")
     else:
         texts = chat.say("/deny")
-    assert texts[-1].endswith(expect.phrase(chat.lang, "utter_ask_handoff_confirmed", "Please check: I will send your answers to {provider}. {contact} Send now?").split("{contact}")[-1])
+    assert texts[-1].endswith(expect.phrase(chat.lang, "utter_ask_handoff_confirmed", CONFIRM).split("{contact}")[-1])
     return chat.say("/affirm" if confirm else "/deny")
 
 
@@ -70,10 +75,11 @@ def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
     start(chat, sector="agriculture")
     answer_all(chat, yes=SEEN, unsure={"violence"})
     texts = hand_off(chat, contact=True)
-    assert texts[0].startswith(expect.phrase("ru", "utter_handoff_sent", "Done. Your reference code is {reference}. Quote it when you call the hotline {hotline}. If you change your mind, write \"delete my data\".").split("{reference}")[0])
+    assert texts[0].startswith(expect.phrase("ru", "utter_handoff_sent", SENT).split("{reference}")[0])
     reference = reference_in(texts)
     [intake] = wait_for(portal, reference)
-    assert (intake["language"], intake["provider"], intake["signal"], intake["channel"]) == ("ru", "marta", "forced_labour_signs", "rest")
+    assert (intake["language"], intake["provider"], intake["signal"], intake["channel"]) == (
+        "ru", "marta", "forced_labour_signs", "rest")
     answers = {i["id"]: i["answer"] for i in json.loads(intake["indicators"])}
     assert {i for i, a in answers.items() if a == "yes"} == SEEN and answers["violence"] == "unsure"
     assert len(answers) == len(indicator_set().for_sector("agriculture"))

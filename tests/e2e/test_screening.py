@@ -57,7 +57,9 @@ def assert_result(chat, signal, seen, minor=False):
 def test_trafficking_signs_answered_by_buttons(servers, lang):
     chat = Chat(servers, lang)
     start(chat, sector="construction")
-    seen = {"job_different", "pay_lower_than_promised", "excessive_hours", "bad_housing", "passport_kept", "cannot_leave"}
+    seen = {
+        "job_different", "pay_lower_than_promised", "excessive_hours", "bad_housing", "passport_kept", "cannot_leave"
+    }
     positions = answer_all(chat, yes=seen)
     assert positions[0] == 1 and len(positions) == len(INDICATORS.for_sector("construction"))
     assert_result(chat, "trafficking_signs", seen)
@@ -164,7 +166,8 @@ def test_back_asks_the_previous_question_again(servers, lang):
 @pytest.mark.parametrize("lang", ENABLED)
 def test_a_report_in_own_words_is_acknowledged_and_not_asked_again(servers, lang):
     chat = Chat(servers, lang)
-    acknowledgement = expect.phrase(lang, "indicator_acknowledgement", INDICATORS.indicators["passport_kept"].acknowledgement)
+    passport_kept = INDICATORS.indicators["passport_kept"]
+    acknowledgement = expect.phrase(lang, "indicator_acknowledgement", passport_kept.acknowledgement)
     assert chat.say(SAY["passport"][lang])[0] == acknowledgement
     assert chat.heard("utter_report_offer_screening")
     assert chat.slots()["indicator_passport_kept"] == "yes"

@@ -56,7 +56,9 @@ def post(servers, body, phone=PHONE, signature="valid", content_type="applicatio
         headers["X-Twilio-Signature"] = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
     elif signature:
         headers["X-Twilio-Signature"] = signature
-    return requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers, timeout=60)
+    return requests.post(
+        f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers, timeout=60
+    )
 
 
 def sms(servers, body, phone=PHONE):
@@ -122,11 +124,17 @@ def test_unsigned_or_forged_requests_get_403_and_nothing_is_stored(stack, signat
 
 @pytest.mark.parametrize(
     "body, content_type",
-    [(b"", "application/x-www-form-urlencoded"), (b"{}", "application/json"), (b"%%%", "application/x-www-form-urlencoded")],
+    [
+        (b"", "application/x-www-form-urlencoded"),
+        (b"{}", "application/json"),
+        (b"%%%", "application/x-www-form-urlencoded"),
+    ],
 )
 def test_malformed_requests_get_4xx_never_500(stack, body, content_type):
     servers, _ = stack
-    reply = requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=body, headers={"Content-Type": content_type}, timeout=30)
+    reply = requests.post(
+        f"{servers.rasa_url}/webhooks/sms/webhook", data=body, headers={"Content-Type": content_type}, timeout=30
+    )
     assert 400 <= reply.status_code < 500
 
 
@@ -142,7 +150,9 @@ def test_a_whole_self_check_and_handoff_over_sms_in_russian(stack):
     sms(servers, "1")  # in Latvia
     text = sms(servers, "1")  # construction
     questions = indicator_set().for_sector("construction")
-    yes = {"job_different", "pay_lower_than_promised", "excessive_hours", "bad_housing", "passport_kept", "cannot_leave"}
+    yes = {
+        "job_different", "pay_lower_than_promised", "excessive_hours", "bad_housing", "passport_kept", "cannot_leave"
+    }
     for position, indicator in enumerate(questions, start=1):
         assert f"{position} / {len(questions)}." in text, text
         assert expect.phrase("ru", "indicator_question", indicator.question) in text

@@ -118,8 +118,12 @@ def running_servers(
     }
     tmp.mkdir(parents=True, exist_ok=True)
     actions_log, rasa_log = tmp / "actions.log", tmp / "rasa.log"
-    actions_command = [str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)]
-    actions = subprocess.Popen(actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
+    actions_command = [
+        str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)
+    ]
+    actions = subprocess.Popen(
+        actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT
+    )
     rasa = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", TOKEN, "--cors", "*",
          "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),

@@ -7,6 +7,7 @@ import hmac
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from bot.handoff.delivery import delivered, signed_headers, target
 from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff
@@ -77,7 +78,7 @@ def test_withdrawing_a_delivered_intake_queues_one_withdrawal(outbox):
 def test_the_same_intake_cannot_be_queued_twice(outbox):
     item = intake(outbox.new_reference())
     outbox.add_intake(item, "conv-5")
-    with pytest.raises(Exception):
+    with pytest.raises(sa.exc.IntegrityError):
         outbox.add_intake(item, "conv-5")
 
 
