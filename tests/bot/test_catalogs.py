@@ -88,7 +88,8 @@ def test_built_domain_has_every_response_in_every_language_with_its_condition():
             mine = [v for v in variations if v["condition"][0]["value"] == lang]
             assert any("channel" not in v for v in mine), (name, lang)
         for variation in variations:
-            assert variation["condition"] == [{"type": "slot", "name": "language", "value": variation["condition"][0]["value"]}]
+            language = variation["condition"][0]["value"]
+            assert variation["condition"] == [{"type": "slot", "name": "language", "value": language}]
             assert "{" not in variation["text"], (name, variation["text"])
             assert variation["text"].strip()
 

@@ -84,7 +84,8 @@ def test_every_faq_intent_of_the_domain_has_a_topic_and_a_rule():
 def test_every_topic_exists_in_every_language(lang):
     catalogs = Catalogs(LOCALES_DIR)
     for topic in RIGHTS.topics.values():
-        for context, msgid in ((TITLE_CONTEXT, topic.title), (ANSWER_CONTEXT, topic.answer), (MORE_CONTEXT, topic.more)):
+        msgids = ((TITLE_CONTEXT, topic.title), (ANSWER_CONTEXT, topic.answer), (MORE_CONTEXT, topic.more))
+        for context, msgid in msgids:
             text = catalogs.pgettext(lang, context, msgid)
             assert text.strip()
             if lang != registry().source_language:

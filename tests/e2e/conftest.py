@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from tests.e2e.servers import free_port, running_servers
+from tests.support.servers import free_port, running_servers
 
 
 class NeutralPage(http.server.BaseHTTPRequestHandler):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect as see
 from playwright.sync_api import sync_playwright
 
-from tests.e2e import expect
+from tests.support import expect
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -35,7 +35,8 @@ def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
     see(page.locator("#quick-exit")).to_have_text(expect.phrase("ru", "web", "Quick exit"))
     see(page.locator("#messages")).to_have_attribute("role", "log")
     see(page.locator("#messages")).to_have_attribute("aria-live", "polite")
-    see(page.locator("#messages")).to_have_attribute("aria-label", expect.phrase("ru", "web", "Conversation with Palīgs"))
+    label = expect.phrase("ru", "web", "Conversation with Palīgs")
+    see(page.locator("#messages")).to_have_attribute("aria-label", label)
     see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", "ru")[:40], timeout=60_000)
 
     contacts = expect.button_titles("utter_menu", "ru")[2]
@@ -100,7 +101,8 @@ def test_a_whole_self_check_in_the_widget(servers, page):
         page.locator(".msg .buttons button:not([disabled])", has_text=title).last.click()
 
     tap(expect.button_titles("utter_menu", lang)[0])
-    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_screening_consent", lang)[:40], timeout=60_000)
+    consent = expect.text("utter_ask_screening_consent", lang)[:40]
+    see(page.locator(".msg.bot").last).to_contain_text(consent, timeout=60_000)
     tap(expect.button_titles("utter_ask_screening_consent", lang)[0])
     see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_age_group", lang), timeout=60_000)
     tap(expect.button_titles("utter_ask_age_group", lang)[0])
@@ -116,7 +118,8 @@ def test_a_whole_self_check_in_the_widget(servers, page):
         see(page.locator(".msg.bot").last).to_contain_text(asked, timeout=60_000)
         tap(yes_title if indicator.id in ("excessive_hours", "passport_kept") else no_title)
 
-    see(page.locator(".msg.bot", has_text=expect.text("utter_result_exploitation_signs", lang))).to_have_count(1, timeout=60_000)
+    result = expect.text("utter_result_exploitation_signs", lang)
+    see(page.locator(".msg.bot", has_text=result)).to_have_count(1, timeout=60_000)
     seen = page.locator(".msg.bot", has_text=expect.text("utter_result_seen", lang).split("{signs}")[0])
     see(seen).to_contain_text(expect.phrase(lang, "indicator_result", "Someone keeps your passport or ID."))
     see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_result_next", lang))
@@ -136,11 +139,13 @@ def test_consent_and_a_reference_code_in_the_widget(servers, page):
         page.locator(".msg .buttons button:not([disabled])", has_text=exactly).last.click()
 
     tap(expect.button_titles("utter_menu", lang)[3])  # Talk to a specialist
-    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_consent_handoff", lang)[:40], timeout=60_000)
+    consent = expect.text("utter_ask_consent_handoff", lang)[:40]
+    see(page.locator(".msg.bot").last).to_contain_text(consent, timeout=60_000)
     tap(expect.button_titles("utter_ask_consent_handoff", lang)[0])
     see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_provider", lang)[:30], timeout=60_000)
     tap(expect.button_titles("utter_ask_provider", lang)[2])
-    see(page.locator(".msg.bot").last).to_contain_text(expect.text("utter_ask_contact_wanted", lang)[:30], timeout=60_000)
+    contact_wanted = expect.text("utter_ask_contact_wanted", lang)[:30]
+    see(page.locator(".msg.bot").last).to_contain_text(contact_wanted, timeout=60_000)
     tap(expect.button_titles("utter_ask_contact_wanted", lang)[1])
     see(page.locator(".msg.bot").last).to_contain_text("Centrs MARTA or Drošā māja", timeout=60_000)
     tap(expect.button_titles("utter_ask_handoff_confirmed", lang)[0])

@@ -4,18 +4,23 @@ nothing; "delete my data" withdraws the intake and erases the conversation."""
 
 import json
 import re
-import sqlite3
 import time
 
 import pytest
 
 from bot.screening.indicators import indicator_set
-from tests.e2e import expect
-from tests.e2e.servers import INTAKE_SECRET, PortalServer, running_servers
-from tests.e2e.test_screening import Chat, answer_all, start
+from bot.server.stores import REDACTED
+from tests.support import expect, stored
+from tests.support.chat import Chat, answer_all, start
+from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
 
 PHONE = "+371 2000 1234"
 SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}
+CONFIRM = "Please check: I will send your answers to {provider}. {contact} Send now?"
+SENT = (
+    "Done. Your reference code is {reference}. Quote it when you call the hotline {hotline}. "
+    'If you change your mind, write "delete my data".'
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +65,8 @@ def hand_off(chat, contact=False, confirm=True):
         texts = chat.say("/deny")
     else:
         texts = chat.say("/deny")
-    assert texts[-1].endswith(expect.phrase(chat.lang, "utter_ask_handoff_confirmed", "Please check: I will send your answers to {provider}. {contact} Send now?").split("{contact}")[-1])
+    assert texts[-1].endswith(expect.phrase(chat.lang, "utter_ask_handoff_confirmed", CONFIRM).split("{contact}")[-1])
     return chat.say("/affirm" if confirm else "/deny")
-
-
-def everything_stored(servers, tmp_db_name):
-    path = servers.log_dir / tmp_db_name
-    with sqlite3.connect(path) as connection:
-        tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return "\n".join(
-            json.dumps(row, default=str) for t in tables for row in connection.execute(f'SELECT * FROM "{t}"')
-        )
 
 
 def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
@@ -79,10 +75,11 @@ def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
     start(chat, sector="agriculture")
     answer_all(chat, yes=SEEN, unsure={"violence"})
     texts = hand_off(chat, contact=True)
-    assert texts[0].startswith(expect.phrase("ru", "utter_handoff_sent", "Done. Your reference code is {reference}. Quote it when you call the hotline {hotline}. If you change your mind, write \"delete my data\".").split("{reference}")[0])
+    assert texts[0].startswith(expect.phrase("ru", "utter_handoff_sent", SENT).split("{reference}")[0])
     reference = reference_in(texts)
     [intake] = wait_for(portal, reference)
-    assert (intake["language"], intake["provider"], intake["signal"], intake["channel"]) == ("ru", "marta", "forced_labour_signs", "rest")
+    assert (intake["language"], intake["provider"], intake["signal"], intake["channel"]) == (
+        "ru", "marta", "forced_labour_signs", "rest")
     answers = {i["id"]: i["answer"] for i in json.loads(intake["indicators"])}
     assert {i for i, a in answers.items() if a == "yes"} == SEEN and answers["violence"] == "unsure"
     assert len(answers) == len(indicator_set().for_sector("agriculture"))
@@ -91,10 +88,17 @@ def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
     time.sleep(1)
     assert len([r for r in portal.intakes() if r["reference"] == reference]) == 1
     # The number was typed in the chat, but is nowhere in clear: tracker store, outbox.
+    # First the positive controls: both files hold this conversation, the reply with the number too.
+    events = stored.tracker_events(servers.log_dir / "tracker.db", chat.me)
+    assert any(json.loads(e["data"]).get("text") == REDACTED for e in events), "the contact reply was not stored"
+    assert any(e["action_name"] == "action_handoff_submit" for e in events)
+    outbox = stored.rows(servers.log_dir / "outbox.db", "SELECT * FROM outbox WHERE reference = ?", reference)
+    assert [entry["kind"] for entry in outbox] == ["intake"]
     digits = PHONE.replace(" ", "")[-8:]
-    for db in ("tracker.db", "outbox.db"):
-        stored = everything_stored(servers, db)
-        assert "2000 1234" not in stored and digits not in stored.replace(" ", ""), db
+    for db, this_conversation in (("tracker.db", chat.me), ("outbox.db", reference)):
+        everything = stored.everything(servers.log_dir / db)
+        assert this_conversation in everything, db
+        assert "2000 1234" not in everything and digits not in everything.replace(" ", ""), db
 
 
 @pytest.mark.parametrize("step", ["consent", "confirmation"])
@@ -149,10 +153,9 @@ def test_delete_my_data_withdraws_the_intake_and_erases_the_conversation(stack):
     chat = Chat(servers, "ru")
     reference = reference_in(hand_off(chat, contact=True))
     wait_for(portal, reference)
+    assert stored.tracker_events(servers.log_dir / "tracker.db", chat.me)  # the file that holds the conversation
     texts = chat.say("удалить мои данные")
     assert reference[:4] in texts[0] and reference[4:] in texts[0]
     [intake] = wait_for(portal, reference, status="withdrawn")
     assert intake["contact_sealed"] is None and intake["contact_erased_at"] and intake["contact_key_id"] is None
-    with sqlite3.connect(servers.log_dir / "tracker.db") as connection:
-        left = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (chat.me,)).fetchone()[0]
-    assert left == 0
+    assert stored.tracker_events(servers.log_dir / "tracker.db", chat.me) == []

@@ -6,9 +6,9 @@ import uuid
 import redis
 import sqlalchemy as sa
 
-from tests.e2e import expect
-from tests.e2e.servers import running_servers
-from tests.services import REDIS_URL, temporary_postgres_database
+from tests.support import expect
+from tests.support.servers import running_servers
+from tests.support.services import REDIS_URL, temporary_postgres_database
 
 
 def test_conversation_with_postgres_tracker_and_redis_locks(tmp_path):

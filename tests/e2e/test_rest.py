@@ -6,14 +6,13 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from tests.e2e import expect
+from bot.language.registry import registry
+from tests.support import expect
+from tests.support.languages import DEFAULT, EMERGENCY, ENABLED, Phrases, native_names, other_language
 
-LANGS = ["lv", "en", "ru"]
-EMERGENCY = {
-    "lv": "mani sit, palīgā",
-    "en": "they are beating me right now help",
-    "ru": "меня бьют, помогите",
-}
+DISABLED = [code for code, language in registry().all.items() if not language.enabled]
+# Asking for a language in its own words (examples the NLU was trained on).
+ASK_FOR_IT = Phrases("ASK_FOR_IT", {"lv": "latviski, lūdzu", "en": "in English please", "ru": "по-русски пожалуйста"})
 
 
 def sender() -> str:
@@ -28,7 +27,7 @@ def buttons(replies):
     return [b["title"] for r in replies for b in r.get("buttons", [])]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_greeting_in_the_preselected_language(servers, lang):
     me = sender()
     replies = servers.say(me, "/greet", lang=lang, src="emb-test")
@@ -42,33 +41,36 @@ def test_greeting_in_the_preselected_language(servers, lang):
 
 def test_without_a_language_the_person_is_asked_in_native_names(servers):
     replies = servers.say(sender(), "/greet")
-    assert texts(replies)[0] == expect.text("utter_greet", "lv")
-    assert texts(replies)[-1] == expect.text("utter_choose_language", "lv")
-    assert buttons(replies) == ["Latviešu", "English", "Русский"]
+    assert texts(replies)[0] == expect.text("utter_greet", DEFAULT)
+    assert texts(replies)[-1] == expect.text("utter_choose_language", DEFAULT)
+    assert buttons(replies) == native_names()
 
 
-def test_language_switch_mid_conversation(servers):
-    me = sender()
+@pytest.mark.parametrize("lang", ENABLED)
+def test_language_switch_mid_conversation(servers, lang):
+    """By button to another language, then by words to this one."""
+    me, before = sender(), other_language(lang, -1)
     servers.say(me, "/greet")
-    replies = servers.say(me, '/change_language{"language":"en"}')
-    assert texts(replies) == [expect.text("utter_language_changed", "en"), expect.text("utter_menu", "en")]
-    replies = servers.say(me, "по-русски пожалуйста")
-    assert texts(replies)[0] == expect.text("utter_language_changed", "ru")
+    replies = servers.say(me, f'/change_language{{"language":"{before}"}}')
+    assert texts(replies) == [expect.text("utter_language_changed", before), expect.text("utter_menu", before)]
+    replies = servers.say(me, ASK_FOR_IT[lang])
+    assert texts(replies)[0] == expect.text("utter_language_changed", lang)
     replies = servers.say(me, "/ask_contacts")
-    assert texts(replies)[0] == expect.text("utter_contacts_intro", "ru")
-    assert servers.tracker(me)["slots"]["language"] == "ru"
+    assert texts(replies)[0] == expect.text("utter_contacts_intro", lang)
+    assert servers.tracker(me)["slots"]["language"] == lang
 
 
-def test_a_language_not_yet_available_is_explained_with_choices(servers):
+@pytest.mark.parametrize("code", DISABLED)
+def test_a_language_not_yet_available_is_explained_with_choices(servers, code):
     me = sender()
     servers.say(me, "/greet", lang="en")
-    replies = servers.say(me, '/change_language{"language":"uz"}')
+    replies = servers.say(me, f'/change_language{{"language":"{code}"}}')
     assert texts(replies) == [expect.text("utter_language_not_available", "en")]
-    assert buttons(replies) == ["Latviešu", "English", "Русский"]
+    assert buttons(replies) == native_names()
     assert servers.tracker(me)["slots"]["language"] == "en"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_emergency_inside_the_menu_by_free_text(servers, lang):
     me = sender()
     servers.say(me, "/greet", lang=lang)
@@ -80,7 +82,7 @@ def test_emergency_inside_the_menu_by_free_text(servers, lang):
     assert texts(replies) == [expect.text("utter_not_safe_to_write", lang)]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_contacts_with_open_or_closed_now(servers, lang):
     me = sender()
     servers.say(me, "/greet", lang=lang)

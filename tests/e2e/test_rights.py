@@ -1,5 +1,5 @@
 """Rights and the job-offer check, whole conversations over REST against the
-real servers in Latvian, English and Russian: each FAQ intent in words, the
+real servers in every language languages.yml enables: each FAQ intent in words, the
 menu path, "tell me more", and a risky and a safer job offer."""
 
 import re
@@ -13,9 +13,9 @@ from bot.contacts.book import contact_book, response_values
 from bot.i18n.catalogs import fill
 from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flags
 from bot.rights.topics import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
-from tests.e2e import expect
+from tests.support import expect
+from tests.support.languages import ENABLED, Phrases
 
-LANGS = ["lv", "en", "ru"]
 NLU = Path(__file__).resolve().parents[2] / "bot" / "data" / "nlu"
 FAQ = {
     "ask_reflection_period": "reflection_period",
@@ -25,7 +25,7 @@ FAQ = {
     "ask_return_home": "going_home",
     "ask_compensation": "compensation",
 }
-TELL_MORE = {"en": "tell me more", "lv": "pastāstiet vairāk", "ru": "расскажите подробнее"}
+TELL_MORE = Phrases("TELL_MORE", {"en": "tell me more", "lv": "pastāstiet vairāk", "ru": "расскажите подробнее"})
 VALUES = response_values(contact_book(), 30)
 FLAGS = job_offer_flags()
 QUESTION = re.compile(r"^(\d+) / (\d+)\. (.+)$", re.S)
@@ -57,7 +57,7 @@ class Chat:
         return [(b["title"], b["payload"]) for r in self.replies for b in r.get("buttons", [])]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 @pytest.mark.parametrize("intent", sorted(FAQ))
 def test_each_faq_in_words_gets_a_short_answer_more_and_next_steps(servers, lang, intent):
     topic = rights().topics[FAQ[intent]]
@@ -70,7 +70,7 @@ def test_each_faq_in_words_gets_a_short_answer_more_and_next_steps(servers, lang
     assert "/tell_more" not in [p for _, p in chat.buttons]
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_the_menu_path_to_a_topic_and_more_in_words(servers, lang):
     chat = Chat(servers, lang)
     assert chat.say("/ask_rights") == [expect.text("utter_rights_menu", lang)]
@@ -97,7 +97,7 @@ def answer_offer(chat, yes=()):
         texts = chat.say("1" if flag.id in yes else "/deny")
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_a_risky_job_offer(servers, lang):
     chat = Chat(servers, lang)
     texts = answer_offer(chat, yes=("recruitment_fee", "passport_handover", "pressure"))
@@ -111,7 +111,7 @@ def test_a_risky_job_offer(servers, lang):
     assert tracker["slots"]["job_offer_risk"] == "high"
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_a_safer_job_offer_is_still_not_called_safe(servers, lang):
     chat = Chat(servers, lang)
     texts = answer_offer(chat)
@@ -121,7 +121,7 @@ def test_a_safer_job_offer_is_still_not_called_safe(servers, lang):
     assert answer_offer(chat, yes=("pay_too_good",))[0] == expect.text("utter_job_offer_result_some", lang)
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_stopping_the_job_offer_check(servers, lang):
     chat = Chat(servers, lang)
     chat.say("/ask_job_offer")

@@ -9,10 +9,8 @@ from importlib.metadata import version
 import pytest
 import socketio
 
-from tests.e2e import expect
-
-LANGS = ["lv", "en", "ru"]
-EMERGENCY = {"lv": "mani sit, palīgā", "en": "they are beating me right now help", "ru": "меня бьют, помогите"}
+from tests.support import expect
+from tests.support.languages import EMERGENCY, ENABLED, other_language
 
 
 def test_python_socketio_is_pinned_to_the_release_that_works_with_rasa_36():
@@ -40,7 +38,7 @@ class ChatClient:
         self.sio.disconnect()
 
 
-@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("lang", ENABLED)
 def test_web_conversation_over_socketio(servers, lang):
     client = ChatClient(servers.rasa_url, lang)
     try:
@@ -55,7 +53,7 @@ def test_web_conversation_over_socketio(servers, lang):
         emergency = client.send(EMERGENCY[lang], 2)
         assert emergency[0]["text"] == expect.text("utter_emergency", lang)
 
-        other = {"lv": "en", "en": "ru", "ru": "lv"}[lang]
+        other = other_language(lang)
         switched = client.send(f'/change_language{{"language":"{other}"}}', 3)
         assert switched[0]["text"] == expect.text("utter_language_changed", other)
         assert switched[1]["text"] == expect.text("utter_menu", other)

@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions import handoff
 from bot.actions.common import fact_values
-from tests.e2e import expect
+from tests.support import expect
 
 
 class BrokenOutbox:

@@ -24,11 +24,13 @@ def request(**changes):
 def test_the_record_of_contracts_md():
     intake = build_intake(request(), INDICATORS, intake_id="5f0e8a52-4c1e-4d52-9b1a-0a4f3c1d2e3f")
     assert intake["reference"] == "K7M29QX4" and intake["created_on"] == "2026-11-23"
-    assert (intake["language"], intake["channel"], intake["provider"], intake["source"]) == ("ru", "web", "marta", "emb-tashkent")
+    assert (intake["language"], intake["channel"], intake["provider"], intake["source"]) == (
+        "ru", "web", "marta", "emb-tashkent")
     assert intake["assessment"]["signal"] == "forced_labour_signs" and intake["urgent"] is False
     assert {"id": "violence", "dimension": "coercion", "strength": "strong", "answer": "unsure"} in intake["indicators"]
     assert len(intake["indicators"]) == 6
-    assert intake["consent"] == {"text_version": "handoff-2026-11-23", "language": "ru", "given_at": "2026-11-23T14:05:07Z"}
+    assert intake["consent"] == {
+        "text_version": "handoff-2026-11-23", "language": "ru", "given_at": "2026-11-23T14:05:07Z"}
     assert "contact" not in intake and intake["status"] == "new"
     assert set(intake["needs"]) == {"documents"}
 

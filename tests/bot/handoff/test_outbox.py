@@ -7,11 +7,12 @@ import hmac
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from bot.handoff.delivery import delivered, signed_headers, target
 from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff
 from bot.handoff.reference import is_reference
-from tests.services import temporary_postgres_database
+from tests.support.services import temporary_postgres_database
 
 KEY = "outbox-test-key"
 
@@ -77,7 +78,7 @@ def test_withdrawing_a_delivered_intake_queues_one_withdrawal(outbox):
 def test_the_same_intake_cannot_be_queued_twice(outbox):
     item = intake(outbox.new_reference())
     outbox.add_intake(item, "conv-5")
-    with pytest.raises(Exception):
+    with pytest.raises(sa.exc.IntegrityError):
         outbox.add_intake(item, "conv-5")
 
 

@@ -9,7 +9,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server.stores import PrivateSQLTrackerStore, contact_replies, erase_requested, sql_store_arguments
-from tests.services import temporary_postgres_database
+from tests.support.services import temporary_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

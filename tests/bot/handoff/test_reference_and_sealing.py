@@ -14,7 +14,9 @@ def test_references_are_crockford_base32_without_ambiguous_letters():
     assert set(ALPHABET) == set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
-@pytest.mark.parametrize("text, valid", [("K7M29QX4", True), ("K7M29QX", False), ("K7M29QXI", False), ("k7m29qx4", False), ("", False)])
+@pytest.mark.parametrize(
+    "text, valid", [("K7M29QX4", True), ("K7M29QX", False), ("K7M29QXI", False), ("k7m29qx4", False), ("", False)]
+)
 def test_is_reference(text, valid):
     assert is_reference(text) is valid
 

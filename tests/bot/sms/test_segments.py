@@ -1,4 +1,5 @@
 import unicodedata
+from itertools import pairwise
 
 import pytest
 
@@ -91,7 +92,7 @@ def assert_well_split(text):
     room = SINGLE[encoding] if len(parts) == 1 else CONCATENATED[encoding]
     for part in parts:
         assert cost(part, encoding) <= room
-    for left, right in zip(parts, parts[1:]):
+    for left, right in pairwise(parts):
         # no part begins with something that belongs to the character before it
         assert not unicodedata.combining(right[0])
         assert unicodedata.category(right[0]) not in ("Mn", "Mc", "Me")
@@ -104,7 +105,7 @@ def assert_well_split(text):
 def test_long_texts_split_at_word_boundaries(text):
     parts = assert_well_split(text)
     assert len(parts) > 1
-    for left, right in zip(parts, parts[1:]):
+    for left, right in pairwise(parts):
         assert left[-1].isspace() or right[0].isspace()
 
 

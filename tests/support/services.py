@@ -25,7 +25,7 @@ def temporary_postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
-        raise RuntimeError(f"PostgreSQL is needed at {PG_ADMIN_URL} (TEST_POSTGRES_URL): {error}")
+        raise RuntimeError(f"PostgreSQL is needed at {PG_ADMIN_URL} (TEST_POSTGRES_URL): {error}") from error
     url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
         yield url

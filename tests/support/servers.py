@@ -14,6 +14,8 @@ from typing import Dict, Iterator, Optional
 
 import requests
 
+from tests.support import stored
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MODEL = REPO / "models" / "paligs.tar.gz"
@@ -116,8 +118,12 @@ def running_servers(
     }
     tmp.mkdir(parents=True, exist_ok=True)
     actions_log, rasa_log = tmp / "actions.log", tmp / "rasa.log"
-    actions_command = [str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)]
-    actions = subprocess.Popen(actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT)
+    actions_command = [
+        str(BIN / "python"), "-m", "bot", "serve-actions", "--host", "127.0.0.1", "--port", str(actions_port)
+    ]
+    actions = subprocess.Popen(
+        actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT
+    )
     rasa = subprocess.Popen(
         [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", TOKEN, "--cors", "*",
          "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),
@@ -184,15 +190,6 @@ class PortalServer:
             self.process = None
 
     def intakes(self) -> list:
-        """Every stored intake, read straight from the portal's database."""
-        import sqlite3
-
-        if not self.db.exists():
-            return []
-        with sqlite3.connect(self.db) as connection:
-            connection.row_factory = sqlite3.Row
-            try:
-                rows = connection.execute("SELECT * FROM intakes").fetchall()
-            except sqlite3.OperationalError:
-                return []
-        return [dict(row) for row in rows]
+        """Every stored intake, read straight from the portal's database (read-only: the
+        portal made it when it started; a missing file or table fails)."""
+        return stored.rows(self.db, "SELECT * FROM intakes")
