@@ -40,7 +40,7 @@ def bench_training() -> dict:
 def bench_latency(rounds: int = 20) -> dict:
     import requests
 
-    from tests.e2e.servers import running_servers
+    from tests.support.servers import running_servers
 
     timings = []
     with tempfile.TemporaryDirectory() as tmp, running_servers(Path(tmp), f"sqlite:///{tmp}/t.db") as servers:

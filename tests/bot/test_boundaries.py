@@ -38,6 +38,6 @@ def test_every_action_module_imports_without_rasa():
 
 def test_the_blocker_really_blocks_rasa():
     """Without this, a broken blocker would let the test above pass on anything."""
-    probe = IMPORT_ACTIONS_WITHOUT_RASA.replace("import bot.actions\n", "import rasa.core.channels\nimport bot.actions\n")
+    probe = IMPORT_ACTIONS_WITHOUT_RASA.replace("import bot.actions\n", "import rasa.core.channels\n", 1)
     run = subprocess.run([sys.executable, "-c", probe], cwd=REPO_DIR, capture_output=True, text=True, timeout=120)
     assert run.returncode != 0 and "the action server imported rasa" in run.stderr

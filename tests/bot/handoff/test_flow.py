@@ -37,6 +37,7 @@ def read(state, requested, message):
 
 AGREED_TO_CONTACT = HandoffState(True, "marta", True)
 ASKING_NUMBER = HandoffState(True, "marta", True, "sms")
+NUMBER_GIVEN = HandoffState(True, "marta", True, "sms", True)
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def test_next_question(state, slot):
         # a number read as "ask_contacts" is still the number; a wrong one gets a hint, not the contacts
         (ASKING_NUMBER, CONTACT_VALUE_SLOT, said("ask_contacts", "+371 2000 0000"), "value", "has_contact_value", True),
         (ASKING_NUMBER, CONTACT_VALUE_SLOT, said("ask_contacts", "phone"), "unclear", "has_contact_value", False),
-        (HandoffState(True, "marta", True, "sms", True), CONTACT_TIME_SLOT, said(None, "4"), "filled", "contact_time", "any_time"),
+        (NUMBER_GIVEN, CONTACT_TIME_SLOT, said(None, "4"), "filled", "contact_time", "any_time"),
         (HandoffState(True, "marta", False), CONFIRMED_SLOT, said("affirm", "/affirm"), "filled", "confirmed", True),
         (HandoffState(True, "marta", False), CONFIRMED_SLOT, said("stop", "stop"), "step_aside", "confirmed", None),
         (CHOSEN, CONTACT_WANTED_SLOT, said("go_back", "back"), "back", "provider", None),
