@@ -54,7 +54,7 @@ async def receive(request: Request):
         return _problem(415, "unsupported media type", reason="send application/json (UTF-8)")
     try:
         payload = jsonlib.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: not an intake either
         return _problem(400, "malformed JSON")
     try:
         clean = validate_intake(payload)

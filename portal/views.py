@@ -29,6 +29,7 @@ LOGIN_COOKIE = "paligs_login"
 ALL_ROLES = ("staff", "admin", "coordinator")
 STAFF = ("staff", "admin")
 NOTE_LIMIT = 4000
+MAX_ID = 2**31 - 1  # the largest id an integer column holds (PostgreSQL refuses more)
 
 
 # --- cookies ----------------------------------------------------------------------
@@ -180,7 +181,7 @@ async def login(request: Request):
         if not nonce or not secrets.compare_digest(auth.pre_login_csrf(settings.session_secret, nonce), given):
             return await _anonymous_page(request, db, "login.html", status=403,
                                          error=t.gettext("The form expired. Please try again."))
-        email = (request.form.get("email") or "").strip().lower()[:254]
+        email = auth.normal_email(request.form.get("email"))
         password = request.form.get("password") or ""
         client = client_of(request)
         if await auth.throttled(db, email, client, settings.login_max_failures, settings.login_window_minutes):
@@ -495,13 +496,13 @@ async def users(request: Request, view: Page):
 @bp.post("/users")
 @page("admin")
 async def add_user(request: Request, view: Page):
-    email = (request.form.get("email") or "").strip().lower()
+    email = auth.normal_email(request.form.get("email"))
     role = request.form.get("role") or ""
     language = request.form.get("language") or "lv"
     if role not in STAFF:
         return view.render("users.html", status=422, users=await _provider_users(view),
                            error=view.t.gettext("Choose a role."))
-    if await view.db.scalar(select(User).where(User.email == email)):
+    if email and await view.db.scalar(select(User).where(User.email == email)):
         return view.render("users.html", status=409, users=await _provider_users(view),
                            error=view.t.gettext("This e-mail already has an account."))
     try:
@@ -518,7 +519,7 @@ async def add_user(request: Request, view: Page):
 @bp.post("/users/<user_id:int>/disable")
 @page("admin")
 async def disable_user(request: Request, view: Page, user_id: int):
-    target = await view.db.get(User, user_id)
+    target = await view.db.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if target is None or target.provider != view.user.provider or target.id == view.user.id:
         return view.error(404, view.t.gettext("No such user."))
     target.active = False
