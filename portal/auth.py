@@ -22,11 +22,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.crypto import KeyRing, Sealed
+from portal.i18n import DEFAULT_LANGUAGE
 from portal.models import LoginAttempt, Session, User, utcnow
+from portal.vocabulary import COORDINATOR, PROVIDERS, ROLES, STAFF_LANGUAGES
 
-ROLES = ("staff", "admin", "coordinator")
-PROVIDERS = ("marta", "drosa_maja")
-LANGUAGES = ("lv", "en")
 EMAIL_LIMIT = 254
 TOTP_ISSUER = "Palīgs portal"
 
@@ -79,13 +78,13 @@ class NewUser:
 
 
 def make_user(ring: KeyRing, email: str, provider: str | None, role: str, password: str | None = None,
-              language: str = "lv") -> NewUser:
+              language: str = DEFAULT_LANGUAGE) -> NewUser:
     email = normal_email(email)
     if "@" not in email or any(char.isspace() for char in email):
         raise AuthError("an e-mail address is needed")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
-    if role == "coordinator":
+    if role == COORDINATOR:
         provider = None
     elif provider not in PROVIDERS:
         raise AuthError(f"provider must be one of {', '.join(PROVIDERS)}")
@@ -100,7 +99,7 @@ def make_user(ring: KeyRing, email: str, provider: str | None, role: str, passwo
         totp_sealed=sealed.blob,
         totp_key_id=sealed.key_id,
         totp_last_step=0,
-        language=language if language in LANGUAGES else "lv",
+        language=language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE,
         active=True,
         created_at=utcnow(),
     )

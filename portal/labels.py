@@ -1,9 +1,11 @@
 """Staff-facing names for the codes of an intake, translated through the catalog.
 
-`N_` marks a msgid for extraction without translating it here; views translate
-at render time in the staff member's language. Indicator labels come from the
-assistant's indicators.yml (`staff_label`, English) and are translated with
-the context "indicator".
+Each table is keyed by the codes of portal/vocabulary.py (a test checks that
+every code has its title). `N_` marks a msgid for extraction without
+translating it here; views translate at render time in the staff member's
+language. Sectors and needs are open lists: a code without a title is shown as
+sent. Indicator labels come from the assistant's indicators.yml
+(`staff_label`, English) and are translated with the context "indicator".
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ SIGNALS = {
     "exploitation_signs": N_("Signs of exploitation"),
     "few_signs": N_("Few signs"),
 }
-DIMENSIONS = {
+INDICATOR_DIMENSIONS = {
     "deceptive_recruitment": N_("Deceptive recruitment"),
     "coercive_recruitment": N_("Coercive recruitment"),
     "vulnerable_recruitment": N_("Recruitment by abuse of vulnerability"),

@@ -1,4 +1,4 @@
-"""Strict validation of an intake as the assistant sends it (contracts.md).
+"""Strict validation of an intake as the assistant sends it.
 
 Pure functions: `validate_intake(obj)` returns the clean intake or raises
 `ValidationError` with every problem found, each as "field: reason", so a
@@ -14,28 +14,22 @@ import re
 import uuid
 from typing import Any
 
+from portal.vocabulary import (
+    AGE_GROUPS,
+    ANSWERS,
+    CHANNELS,
+    CONTACT_METHODS,
+    INDICATOR_DIMENSIONS,
+    INTAKE_PROVIDERS,
+    LOCATIONS,
+    SIGNALS,
+    STRENGTHS,
+)
+
 REFERENCE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{8}$")  # Crockford base32: no I, L, O, U
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 TAG = re.compile(r"^[a-z0-9_]{1,64}$")
 SOURCE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-
-CHANNELS = ("web", "sms", "rest")
-PROVIDERS = ("marta", "drosa_maja", "any")
-AGE_GROUPS = ("adult", "minor", "unknown")
-LOCATIONS = ("latvia", "abroad")
-ANSWERS = ("yes", "no", "unsure")
-STRENGTHS = ("strong", "medium", "weak")
-SIGNALS = ("trafficking_signs", "forced_labour_signs", "exploitation_signs", "few_signs")
-DIMENSIONS = (
-    "deceptive_recruitment",
-    "coercive_recruitment",
-    "vulnerable_recruitment",
-    "exploitation",
-    "coercion",
-    "vulnerability",
-)
-CONTACT_METHODS = ("phone", "sms", "messenger", "email")
-STATUSES = ("new", "acknowledged", "in_progress", "closed", "withdrawn")
 
 REQUIRED = (
     "reference", "created_on", "language", "channel", "provider", "age_group",
@@ -126,7 +120,7 @@ def _indicators(value: Any, problems: _Problems) -> None:
             continue
         _keys(item, where + ".", ("id", "dimension", "strength", "answer"), (), problems)
         _pattern(item.get("id"), TAG, where + ".id", problems, "a lower-case id")
-        _enum(item.get("dimension"), DIMENSIONS, where + ".dimension", problems)
+        _enum(item.get("dimension"), INDICATOR_DIMENSIONS, where + ".dimension", problems)
         _enum(item.get("strength"), STRENGTHS, where + ".strength", problems)
         _enum(item.get("answer"), ANSWERS, where + ".answer", problems)
         if item.get("id") in seen:
@@ -147,7 +141,7 @@ def _assessment(value: Any, problems: _Problems) -> None:
         problems.add("assessment.dimensions", "must be an object")
         return
     for key, flag in dimensions.items():
-        if key not in DIMENSIONS:
+        if key not in INDICATOR_DIMENSIONS:
             problems.add(f"assessment.dimensions.{key}", "unknown dimension")
         else:
             _bool(flag, f"assessment.dimensions.{key}", problems)
@@ -208,7 +202,7 @@ def validate_intake(obj: Any, today: dt.date | None = None) -> dict:
     _enum(obj.get("channel"), CHANNELS, "channel", problems)
     if obj.get("source") is not None:
         _pattern(obj["source"], SOURCE, "source", problems, "a campaign tag (letters, digits, . _ -)")
-    _enum(obj.get("provider"), PROVIDERS, "provider", problems)
+    _enum(obj.get("provider"), INTAKE_PROVIDERS, "provider", problems)
     _enum(obj.get("age_group"), AGE_GROUPS, "age_group", problems)
     if obj.get("location") is not None:
         _enum(obj["location"], LOCATIONS, "location", problems)

@@ -18,16 +18,15 @@ from sanic.response import HTTPResponse, html, json, redirect, text
 from sqlalchemy import delete, select
 
 from portal import audit, auth, intakes, labels, stats
-from portal.i18n import LANGUAGES, negotiate
+from portal.i18n import negotiate
 from portal.models import Session, User
-from portal.validation import LANGUAGE, REFERENCE, SIGNALS, STATUSES
+from portal.validation import LANGUAGE, REFERENCE
+from portal.vocabulary import ADMIN, COORDINATOR, ROLES, SIGNALS, STAFF_LANGUAGES, STAFF_ROLES, STATUSES
 
 bp = Blueprint("portal", url_prefix="/portal")
 
 SESSION_COOKIE = "paligs_session"
 LOGIN_COOKIE = "paligs_login"
-ALL_ROLES = ("staff", "admin", "coordinator")
-STAFF = ("staff", "admin")
 NOTE_LIMIT = 4000
 MAX_ID = 2**31 - 1  # the largest id an integer column holds (PostgreSQL refuses more)
 
@@ -138,7 +137,7 @@ def page(*roles: str, json_api: bool = False):
 
 
 def _home(user: User) -> str:
-    return "/portal/stats" if user.role == "coordinator" else "/portal/intakes"
+    return "/portal/stats" if user.role == COORDINATOR else "/portal/intakes"
 
 
 # --- login ------------------------------------------------------------------------
@@ -147,7 +146,7 @@ def _login_language(request: Request) -> str:
     wanted = request.args.get("lang")
     if not wanted and request.method == "POST":
         wanted = request.form.get("lang")
-    return wanted if wanted in LANGUAGES else negotiate(request.headers.get("accept-language"))
+    return wanted if wanted in STAFF_LANGUAGES else negotiate(request.headers.get("accept-language"))
 
 
 async def _anonymous_page(request: Request, db, template: str, status: int = 200, **context) -> HTTPResponse:
@@ -160,7 +159,7 @@ async def _anonymous_page(request: Request, db, template: str, status: int = 200
 
 
 @bp.get("/")
-@page(*ALL_ROLES)
+@page(*ROLES)
 async def index(request: Request, view: Page):
     return redirect(_home(view.user), status=303)
 
@@ -244,7 +243,7 @@ async def totp(request: Request):
 
 
 @bp.post("/logout")
-@page(*ALL_ROLES)
+@page(*ROLES)
 async def logout(request: Request, view: Page):
     await auth.end_session(view.db, view.settings.session_secret, view.current.token)
     view.audit("logout")
@@ -254,10 +253,10 @@ async def logout(request: Request, view: Page):
 
 
 @bp.post("/language")
-@page(*ALL_ROLES)
+@page(*ROLES)
 async def set_language(request: Request, view: Page):
     language = request.form.get("language")
-    if language in LANGUAGES:
+    if language in STAFF_LANGUAGES:
         view.user.language = language
     back = request.form.get("next") or ""
     # Only our own pages: an open redirect would help phishing.
@@ -292,7 +291,7 @@ def _filters(request: Request, user: User) -> intakes.QueueFilter:
 
 
 @bp.get("/intakes")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def queue(request: Request, view: Page):
     filters = _filters(request, view.user)
     rows = await intakes.queue(view.db, view.user, filters)
@@ -320,7 +319,7 @@ async def _detail(view: Page, intake, status: int = 200, revealed: dict | None =
         staff_label = known["staff_label"] if known else None
         rows.append({
             "label": view.t.pgettext("indicator", staff_label) if staff_label else item["id"],
-            "dimension": labels.label(labels.DIMENSIONS, item["dimension"], view.t.gettext),
+            "dimension": labels.label(labels.INDICATOR_DIMENSIONS, item["dimension"], view.t.gettext),
             "strength": labels.label(labels.STRENGTHS, item["strength"], view.t.gettext),
             "answer": item["answer"],
         })
@@ -342,7 +341,7 @@ async def _detail(view: Page, intake, status: int = 200, revealed: dict | None =
 
 
 @bp.get("/intakes/<reference:str>")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def detail(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -352,7 +351,7 @@ async def detail(request: Request, view: Page, reference: str):
 
 
 @bp.post("/intakes/<reference:str>/reveal")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def reveal(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -365,7 +364,7 @@ async def reveal(request: Request, view: Page, reference: str):
 
 
 @bp.post("/intakes/<reference:str>/status")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def change_status(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -381,7 +380,7 @@ async def change_status(request: Request, view: Page, reference: str):
 
 
 @bp.post("/intakes/<reference:str>/assign")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def assign(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -399,7 +398,7 @@ async def assign(request: Request, view: Page, reference: str):
 
 
 @bp.post("/intakes/<reference:str>/notes")
-@page(*STAFF)
+@page(*STAFF_ROLES)
 async def add_note(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -415,7 +414,7 @@ async def add_note(request: Request, view: Page, reference: str):
 # --- JSON for staff tooling ----------------------------------------------------------
 
 @bp.get("/api/intakes")
-@page(*STAFF, json_api=True)
+@page(*STAFF_ROLES, json_api=True)
 async def api_list(request: Request, view: Page):
     rows = await intakes.queue(view.db, view.user, _filters(request, view.user))
     view.audit("api_list", provider=view.user.provider, shown=len(rows))
@@ -423,7 +422,7 @@ async def api_list(request: Request, view: Page):
 
 
 @bp.get("/api/intakes/<reference:str>")
-@page(*STAFF, json_api=True)
+@page(*STAFF_ROLES, json_api=True)
 async def api_one(request: Request, view: Page, reference: str):
     intake = await _intake_or_404(view, reference)
     if intake is None:
@@ -435,7 +434,7 @@ async def api_one(request: Request, view: Page, reference: str):
 # --- statistics, audit log, users -------------------------------------------------------
 
 def _stats_scope(user: User) -> tuple[str, ...] | None:
-    return None if user.role == "coordinator" else intakes.visible_providers(user)
+    return None if user.role == COORDINATOR else intakes.visible_providers(user)
 
 
 def _stats_key(view: Page, dimension: str, key: str) -> str:
@@ -449,7 +448,7 @@ def _stats_key(view: Page, dimension: str, key: str) -> str:
 
 
 @bp.get("/stats")
-@page(*ALL_ROLES)
+@page(*ROLES)
 async def stats_page(request: Request, view: Page):
     aggregates = await stats.compute(view.db, _stats_scope(view.user))
     titles = {
@@ -466,13 +465,13 @@ async def stats_page(request: Request, view: Page):
             "svg": stats.bar_chart([(_stats_key(view, name, key), count) for key, count in aggregates.by[name]],
                                    titles[name]),
         }
-        for name in stats.DIMENSIONS
+        for name in stats.BREAKDOWNS
     ]
     return view.render("stats.html", total=stats.shown(aggregates.total), charts=charts)
 
 
 @bp.get("/stats.csv")
-@page(*ALL_ROLES)
+@page(*ROLES)
 async def stats_csv(request: Request, view: Page):
     aggregates = await stats.compute(view.db, _stats_scope(view.user))
     view.audit("stats_export", provider=view.user.provider, format="csv")
@@ -481,25 +480,25 @@ async def stats_csv(request: Request, view: Page):
 
 
 @bp.get("/audit")
-@page("admin")
+@page(ADMIN)
 async def audit_log(request: Request, view: Page):
     events = await audit.events_for_provider(view.db, view.user.provider)
     return view.render("audit.html", events=events)
 
 
 @bp.get("/users")
-@page("admin")
+@page(ADMIN)
 async def users(request: Request, view: Page):
     return view.render("users.html", users=await _provider_users(view))
 
 
 @bp.post("/users")
-@page("admin")
+@page(ADMIN)
 async def add_user(request: Request, view: Page):
     email = auth.normal_email(request.form.get("email"))
     role = request.form.get("role") or ""
     language = request.form.get("language") or "lv"
-    if role not in STAFF:
+    if role not in STAFF_ROLES:
         return view.render("users.html", status=422, users=await _provider_users(view),
                            error=view.t.gettext("Choose a role."))
     if email and await view.db.scalar(select(User).where(User.email == email)):
@@ -517,7 +516,7 @@ async def add_user(request: Request, view: Page):
 
 
 @bp.post("/users/<user_id:int>/disable")
-@page("admin")
+@page(ADMIN)
 async def disable_user(request: Request, view: Page, user_id: int):
     target = await view.db.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if target is None or target.provider != view.user.provider or target.id == view.user.id:
