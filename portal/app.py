@@ -39,13 +39,15 @@ SECURITY_HEADERS = {
 }
 
 
-def make_templates() -> Environment:
+def make_templates(app: Sanic) -> Environment:
+    """The page templates; `url_for` builds links to the app's own routes."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html", "svg"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["url_for"] = app.url_for
     return env
 
 
@@ -57,12 +59,12 @@ def create_app(settings: Settings) -> Sanic:
     app.ctx.settings = settings
     app.ctx.ring = KeyRing(settings.data_keys)
     app.ctx.catalogs = i18n.Catalogs()
-    app.ctx.templates = make_templates()
+    app.ctx.templates = make_templates(app)
     app.ctx.indicators = labels.load_indicators(settings.indicators_path)
     app.ctx.background = set()
 
     app.blueprint(api.bp)
-    app.blueprint(views.bp)
+    app.blueprint(views.blueprints())
     app.static("/portal/static", HERE / "static", name="static")
 
     @app.before_server_start

@@ -41,7 +41,7 @@ async def notify_new(app: Sanic, reference: str) -> None:
         if not settings.smtp_url or not to:
             intake.notified_at = utcnow()  # nothing to send: the queue is the signal
             return
-        link = settings.public_url + app.url_for("portal.detail", reference=intake.reference)
+        link = settings.public_url + app.url_for("intake.detail", reference=intake.reference)
         message = notify.compose(intake.reference, intake.urgent, link, settings.smtp_from, to)
         try:
             await asyncio.to_thread(notify.send, settings.smtp_url, message)

@@ -26,6 +26,12 @@ STATUSES = {
     "closed": N_("Closed"),
     "withdrawn": N_("Withdrawn"),
 }
+# The button that moves an intake to a status.
+STATUS_ACTIONS = {
+    "acknowledged": N_("Acknowledge"),
+    "in_progress": N_("Start work"),
+    "closed": N_("Close"),
+}
 SIGNALS = {
     "trafficking_signs": N_("Signs of trafficking"),
     "forced_labour_signs": N_("Signs of forced labour"),
