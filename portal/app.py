@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> Sanic:
     app.ctx.ring = KeyRing(settings.data_keys)
     app.ctx.catalogs = i18n.Catalogs()
     app.ctx.templates = make_templates(app)
-    app.ctx.indicators = labels.load_indicators(settings.indicators_path)
+    app.ctx.indicator_labels = labels.load_indicators(settings.indicators_path)
     app.ctx.background = set()
 
     app.blueprint(api.bp)

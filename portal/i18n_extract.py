@@ -29,8 +29,8 @@ def template_catalog() -> Catalog:
         if "i18n_extract" in filename:
             continue
         catalog.add(message, locations=[(f"portal/{filename}", lineno)], context=context)
-    for item in load_indicators(INDICATORS_FILE).values():
-        catalog.add(item["staff_label"], context="indicator",
+    for staff_label in load_indicators(INDICATORS_FILE).values():
+        catalog.add(staff_label, context="indicator",
                     locations=[(INDICATORS_FILE.relative_to(REPO).as_posix(), 0)])
     return catalog
 

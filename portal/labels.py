@@ -104,17 +104,13 @@ AUDIT_ACTIONS = {
 }
 
 
-def load_indicators(path: Path) -> dict[str, dict]:
-    """id -> {staff_label, dimension, strength} from the assistant's indicators.yml."""
+def load_indicators(path: Path) -> dict[str, str]:
+    """Indicator id -> its staff label (English msgid), from the assistant's indicators.yml."""
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {
-        item["id"]: {
-            "staff_label": item.get("staff_label") or item["id"],
-            "dimension": item.get("dimension"),
-            "strength": item.get("strength"),
-        }
+        item["id"]: item.get("staff_label") or item["id"]
         for item in data.get("indicators", [])
         if isinstance(item, dict) and "id" in item
     }

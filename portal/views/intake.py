@@ -34,10 +34,10 @@ async def get_intake(view: Page, reference: str) -> Intake:
 
 def _indicator_rows(view: Page, intake: Intake) -> list[dict]:
     """Each answer with the indicator's staff label (an unknown id is shown as sent)."""
-    known = view.request.app.ctx.indicators
+    staff_labels = view.request.app.ctx.indicator_labels
     rows = []
     for item in intake.indicators:
-        staff_label = known[item["id"]]["staff_label"] if item["id"] in known else None
+        staff_label = staff_labels.get(item["id"])
         rows.append({
             "label": view.t.pgettext("indicator", staff_label) if staff_label else item["id"],
             "dimension": view.label(labels.INDICATOR_DIMENSIONS, item["dimension"]),
