@@ -65,7 +65,7 @@ def create_app(settings: Settings) -> Sanic:
 
     app.blueprint(api.bp)
     app.blueprint(views.blueprints())
-    app.static("/portal/static", HERE / "static", name="static")
+    app.static(f"{views.PREFIX}/static", HERE / "static", name="static")
 
     @app.before_server_start
     async def _open(app_, _loop=None):
@@ -90,7 +90,7 @@ def create_app(settings: Settings) -> Sanic:
             response.headers.setdefault(name, value)
         if settings.public_url.startswith("https://"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if not request.path.startswith("/portal/static/"):
+        if not request.path.startswith(f"{views.PREFIX}/static/"):
             response.headers["Cache-Control"] = "no-store"
 
     @app.exception(Exception)
@@ -102,7 +102,7 @@ def create_app(settings: Settings) -> Sanic:
             400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found",
             405: "method not allowed", 408: "request timeout", 413: "body too large",
         }.get(status, "server error" if status >= 500 else "error")
-        if request.path.startswith("/api/") or request.path.startswith("/portal/api/"):
+        if request.path.startswith(("/api/", f"{views.PREFIX}/api/")):
             return json({"error": reason}, status=status)
         return html(f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{reason}</p>", status=status)
 

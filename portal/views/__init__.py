@@ -20,6 +20,9 @@ from sanic.blueprint_group import BlueprintGroup
 
 from portal.views import account, admin, intake, queue, staff_api, statistics
 
+PREFIX = "/portal"
+
 
 def blueprints() -> BlueprintGroup:
-    return Blueprint.group(account.bp, queue.bp, intake.bp, staff_api.bp, statistics.bp, admin.bp)
+    """Every area's blueprint, under /portal."""
+    return Blueprint.group(account.bp, queue.bp, intake.bp, staff_api.bp, statistics.bp, admin.bp, url_prefix=PREFIX)

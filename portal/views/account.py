@@ -30,7 +30,7 @@ from portal.views.page import (
 )
 from portal.vocabulary import ROLES, STAFF_LANGUAGES
 
-bp = Blueprint("account", url_prefix="/portal")
+bp = Blueprint("account")
 
 TOO_MANY = N_("Too many failed attempts. Wait 15 minutes and try again.")
 

@@ -13,7 +13,7 @@ from portal.views.page import NotFound, Page, page, see_other
 from portal.views.queue import provider_users
 from portal.vocabulary import ADMIN, STAFF_LANGUAGES, STAFF_ROLES
 
-bp = Blueprint("admin", url_prefix="/portal")
+bp = Blueprint("admin")
 
 MAX_ID = 2**31 - 1  # the largest id an integer column holds (PostgreSQL refuses more)
 

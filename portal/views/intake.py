@@ -17,7 +17,7 @@ from portal.validation import REFERENCE
 from portal.views.page import NotFound, Page, page, see_other
 from portal.vocabulary import STAFF_ROLES
 
-bp = Blueprint("intake", url_prefix="/portal/intakes")
+bp = Blueprint("intake", url_prefix="/intakes")
 
 NOTE_LIMIT = 4000
 

@@ -13,7 +13,7 @@ from portal.validation import LANGUAGE
 from portal.views.page import Page, page
 from portal.vocabulary import SIGNALS, STAFF_ROLES, STATUSES
 
-bp = Blueprint("queue", url_prefix="/portal")
+bp = Blueprint("queue")
 
 
 def _date_arg(value: str | None) -> dt.date | None:

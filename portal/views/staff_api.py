@@ -13,7 +13,7 @@ from portal.views.page import Page, page
 from portal.views.queue import filters_of
 from portal.vocabulary import STAFF_ROLES
 
-bp = Blueprint("staff_api", url_prefix="/portal/api/intakes")
+bp = Blueprint("staff_api", url_prefix="/api/intakes")
 
 
 @bp.get("/")

@@ -12,7 +12,7 @@ from portal.models import User
 from portal.views.page import Page, page
 from portal.vocabulary import COORDINATOR, ROLES
 
-bp = Blueprint("statistics", url_prefix="/portal")
+bp = Blueprint("statistics")
 
 TITLES = {
     "week": N_("By week"),
