@@ -37,3 +37,14 @@ def test_odd_query_values(server):
         assert response.status_code == 200, (query, response.status_code)
     assert client.get("/portal/intakes/%00%00%00%00%00%00%00%00").status_code == 404
     assert httpx.get(server.base_url + "/portal/login?lang=%00").status_code == 200
+
+
+@pytest.mark.parametrize("back", ["/portal/intakes\x00", "/portal/intakes\r\nSet-Cookie: planted=1", "//evil.example/"])
+def test_the_language_switch_sends_back_only_to_a_clean_portal_address(server, back):
+    client, _ = helpers.logged_in(server, "marta", "staff")
+    client.get("/portal/intakes")
+    response = client.post("/portal/language", {"language": "lv", "next": back})
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("/portal/") and "\r" not in location and "\n" not in location
+    assert "\x00" not in location and "planted" not in response.headers.get("set-cookie", "")
