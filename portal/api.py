@@ -12,21 +12,21 @@ import json as jsonlib
 import re
 
 from sanic import Blueprint, Request
-from sanic.response import json
+from sanic.response import HTTPResponse, json
 
 from portal import audit, intakes, signing
-from portal.app import notify_new, spawn
+from portal.jobs import notify_new, spawn
 from portal.validation import REFERENCE, ValidationError, validate_intake
 
 bp = Blueprint("api", url_prefix="/api")
 _JSON = re.compile(r"^application/json\s*(;\s*charset=utf-8\s*)?$", re.IGNORECASE)
 
 
-def _problem(status: int, error: str, **extra) -> "json":
+def _problem(status: int, error: str, **extra) -> HTTPResponse:
     return json({"error": error, **extra}, status=status)
 
 
-def _check(request: Request):
+def _check(request: Request) -> HTTPResponse | None:
     """Signature, size and content type; returns an error response or None."""
     settings = request.app.ctx.settings
     body = request.body or b""
@@ -54,7 +54,7 @@ async def receive(request: Request):
         return _problem(415, "unsupported media type", reason="send application/json (UTF-8)")
     try:
         payload = jsonlib.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: not an intake either
         return _problem(400, "malformed JSON")
     try:
         clean = validate_intake(payload)

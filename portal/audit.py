@@ -13,12 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.models import AuditEvent
-
-ACTIONS = (
-    "receive", "withdraw", "view", "view_queue", "reveal", "status", "assign", "note",
-    "export", "stats_export", "login", "login_failed", "logout", "user_add", "user_disable",
-    "purge", "keys_rotate", "api_list",
-)
+from portal.vocabulary import AUDIT_ACTIONS
 
 
 def record(
@@ -31,7 +26,7 @@ def record(
     reference: str | None = None,
     **detail: object,
 ) -> None:
-    if action not in ACTIONS:
+    if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     session.add(
         AuditEvent(

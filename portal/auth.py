@@ -22,11 +22,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.crypto import KeyRing, Sealed
+from portal.i18n import DEFAULT_LANGUAGE
 from portal.models import LoginAttempt, Session, User, utcnow
+from portal.vocabulary import COORDINATOR, PROVIDERS, ROLES, STAFF_LANGUAGES
 
-ROLES = ("staff", "admin", "coordinator")
-PROVIDERS = ("marta", "drosa_maja")
-LANGUAGES = ("lv", "en")
+EMAIL_LIMIT = 254
 TOTP_ISSUER = "Palīgs portal"
 
 # argon2id (the library's default type) with its RFC 9106 "low memory" profile.
@@ -52,6 +52,15 @@ def check_password(stored: str, password: str) -> bool:
         return False
 
 
+def normal_email(text: str | None) -> str:
+    """An e-mail address as accounts store it: trimmed and lower-case. Text with
+    control characters is no address at all (""), and never reaches the database."""
+    email = (text or "").strip().lower()
+    if len(email) > EMAIL_LIMIT or any(ord(char) < 32 or ord(char) == 127 for char in email):
+        return ""
+    return email
+
+
 def totp_context(user_email: str) -> str:
     return f"user:{user_email}:totp"
 
@@ -69,13 +78,13 @@ class NewUser:
 
 
 def make_user(ring: KeyRing, email: str, provider: str | None, role: str, password: str | None = None,
-              language: str = "lv") -> NewUser:
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
+              language: str = DEFAULT_LANGUAGE) -> NewUser:
+    email = normal_email(email)
+    if "@" not in email or any(char.isspace() for char in email):
         raise AuthError("an e-mail address is needed")
     if role not in ROLES:
         raise AuthError(f"role must be one of {', '.join(ROLES)}")
-    if role == "coordinator":
+    if role == COORDINATOR:
         provider = None
     elif provider not in PROVIDERS:
         raise AuthError(f"provider must be one of {', '.join(PROVIDERS)}")
@@ -90,7 +99,7 @@ def make_user(ring: KeyRing, email: str, provider: str | None, role: str, passwo
         totp_sealed=sealed.blob,
         totp_key_id=sealed.key_id,
         totp_last_step=0,
-        language=language if language in LANGUAGES else "lv",
+        language=language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE,
         active=True,
         created_at=utcnow(),
     )
@@ -115,7 +124,8 @@ def check_totp(ring: KeyRing, user: User, code: str, now: float | None = None) -
 
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+    email = normal_email(email)
+    user = await session.scalar(select(User).where(User.email == email)) if email else None
     if user is None or not user.active:
         check_password(_DUMMY_HASH, password)
         return None
@@ -130,13 +140,13 @@ async def throttled(session: AsyncSession, email: str, client: str, max_failures
     failures = select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
     )
-    by_email = await session.scalar(failures.where(LoginAttempt.email == email.strip().lower()))
+    by_email = await session.scalar(failures.where(LoginAttempt.email == normal_email(email)))
     by_client = await session.scalar(failures.where(LoginAttempt.client == client))
     return by_email >= max_failures or by_client >= 4 * max_failures
 
 
 def record_attempt(session: AsyncSession, email: str, client: str, succeeded: bool) -> None:
-    session.add(LoginAttempt(email=email.strip().lower()[:254], client=client[:64], succeeded=succeeded, at=utcnow()))
+    session.add(LoginAttempt(email=normal_email(email), client=client[:64], succeeded=succeeded, at=utcnow()))
 
 
 # --- sessions ---------------------------------------------------------------------

@@ -12,7 +12,9 @@ import time
 from contextlib import asynccontextmanager
 
 from portal import __version__
+from portal.i18n import DEFAULT_LANGUAGE
 from portal.settings import Settings, SettingsError, new_key_entry
+from portal.vocabulary import PROVIDERS, ROLES, STAFF_LANGUAGES
 
 
 @asynccontextmanager
@@ -96,7 +98,7 @@ def cmd_users(settings: Settings, args) -> int:
 
     async def disable() -> int:
         async with _database(settings) as session:
-            user = await session.scalar(select(User).where(User.email == args.email.strip().lower()))
+            user = await session.scalar(select(User).where(User.email == auth.normal_email(args.email)))
             if user is None:
                 print("no such user", file=sys.stderr)
                 return 1
@@ -140,7 +142,7 @@ def cmd_intakes(settings: Settings, args) -> int:
         async with _database(settings) as session:
             query = select(Intake).order_by(Intake.received_at)
             if args.provider:
-                query = query.where(Intake.provider.in_((args.provider, "any")))
+                query = query.where(Intake.provider.in_(intakes.scope(args.provider)))
             rows = (await session.scalars(query)).all()
             audit.record(session, "export", "cli", provider=args.provider, format="json", count=len(rows))
         json.dump([intakes.to_json(row) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
@@ -164,11 +166,11 @@ def cmd_purge(settings: Settings, args) -> int:
 
 
 def cmd_stats(settings: Settings, args) -> int:
-    from portal import stats
+    from portal import intakes, stats
 
     async def run() -> int:
         async with _database(settings) as session:
-            aggregates = await stats.compute(session, (args.provider, "any") if args.provider else None)
+            aggregates = await stats.compute(session, intakes.scope(args.provider) if args.provider else None)
         if args.format == "csv":
             sys.stdout.write(stats.to_csv(aggregates))
         elif args.format == "json":
@@ -177,7 +179,7 @@ def cmd_stats(settings: Settings, args) -> int:
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             print(f"total: {stats.shown(aggregates.total)}")
-            for name in stats.DIMENSIONS:
+            for name in stats.BREAKDOWNS:
                 print(f"\n{name}:")
                 for key, count in aggregates.by[name]:
                     print(f"  {key:<24} {stats.shown(count)}")
@@ -224,9 +226,9 @@ def parser() -> argparse.ArgumentParser:
     user_commands = users.add_subparsers(dest="action", required=True)
     add = user_commands.add_parser("add", help="add a user; prints the TOTP secret once")
     add.add_argument("--email", required=True)
-    add.add_argument("--provider", choices=("marta", "drosa_maja"), help="not for coordinators")
-    add.add_argument("--role", choices=("staff", "admin", "coordinator"), required=True)
-    add.add_argument("--language", choices=("lv", "en"), default="lv")
+    add.add_argument("--provider", choices=PROVIDERS, help="not for coordinators")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--language", choices=STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
     secret = add.add_mutually_exclusive_group()
     secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     secret.add_argument("--prompt-password", action="store_true", help="ask for the password")
@@ -244,13 +246,13 @@ def parser() -> argparse.ArgumentParser:
     intake_commands = intakes.add_subparsers(dest="action", required=True)
     export = intake_commands.add_parser("export", help="print every intake as a JSON list")
     export.add_argument("--format", choices=("json",), default="json")
-    export.add_argument("--provider", choices=("marta", "drosa_maja"))
+    export.add_argument("--provider", choices=PROVIDERS)
 
     commands.add_parser("purge", help="apply the retention limits now")
 
     stat = commands.add_parser("stats", help="aggregate counts (under 5 shown as <5)")
     stat.add_argument("--format", choices=("text", "csv", "json"), default="text")
-    stat.add_argument("--provider", choices=("marta", "drosa_maja"))
+    stat.add_argument("--provider", choices=PROVIDERS)
 
     i18n = commands.add_parser("i18n", help="translation catalogs")
     i18n.add_argument("action", choices=("compile", "extract"))

@@ -16,8 +16,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from portal.vocabulary import STAFF_LANGUAGES
+
 LOCALES = Path(__file__).resolve().parent / "locales"
-LANGUAGES = ("lv", "en")
 DEFAULT_LANGUAGE = "lv"
 DOMAIN = "messages"
 log = logging.getLogger("portal.i18n")
@@ -55,7 +56,7 @@ class Translator:
 
 class Catalogs:
     def __init__(self) -> None:
-        self._by_language = {language: Translator(language, load(language)) for language in LANGUAGES}
+        self._by_language = {language: Translator(language, load(language)) for language in STAFF_LANGUAGES}
 
     def get(self, language: str | None) -> Translator:
         return self._by_language.get(language or "", self._by_language[DEFAULT_LANGUAGE])
@@ -65,14 +66,14 @@ def negotiate(accept_language: str | None) -> str:
     """The first of lv/en in an Accept-Language header, else Latvian."""
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
+        if code in STAFF_LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
 
 
 def compile_all() -> list[Path]:
     written = []
-    for language in LANGUAGES:
+    for language in STAFF_LANGUAGES:
         po = po_path(language)
         if not po.exists():
             continue

@@ -11,9 +11,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from portal.i18n import LANGUAGES, LOCALES, po_path
+from portal.i18n import LOCALES, po_path
 from portal.labels import load_indicators
-from portal.settings import REPO
+from portal.settings import INDICATORS_FILE, REPO
+from portal.vocabulary import STAFF_LANGUAGES
 
 PORTAL = Path(__file__).resolve().parent
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "pgettext": ((1, "c"), 2), "ngettext": (1, 2)}
@@ -22,14 +23,15 @@ METHODS = [("**.py", "python"), ("templates/**.html", "jinja2.ext:babel_extract"
 
 def template_catalog() -> Catalog:
     catalog = Catalog(project="Palīgs portal", msgid_bugs_address="", charset="utf-8")
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         PORTAL, METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"trimmed": "true"}}
     ):
         if "i18n_extract" in filename:
             continue
         catalog.add(message, locations=[(f"portal/{filename}", lineno)], context=context)
-    for item in load_indicators(REPO / "bot" / "data" / "content" / "indicators.yml").values():
-        catalog.add(item["staff_label"], context="indicator", locations=[("bot/data/content/indicators.yml", 0)])
+    for staff_label in load_indicators(INDICATORS_FILE).values():
+        catalog.add(staff_label, context="indicator",
+                    locations=[(INDICATORS_FILE.relative_to(REPO).as_posix(), 0)])
     return catalog
 
 
@@ -38,7 +40,7 @@ def update_catalogs() -> list[tuple[Path, int]]:
     with (LOCALES / "messages.pot").open("wb") as handle:
         write_po(handle, template, omit_header=False, sort_output=True)
     done = []
-    for language in LANGUAGES:
+    for language in STAFF_LANGUAGES:
         if language == "en":
             continue
         path = po_path(language)

@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from portal.crypto import KeyRing, Sealed
 from portal.models import Intake, Note, User, utcnow
+from portal.vocabulary import ANY_PROVIDER, STAFF_ROLES, providers_for
 
-# The staff workflow; `withdrawn` is set only by the person (through the assistant).
+# The staff workflow over every status (vocabulary.STATUSES); `withdrawn` is set
+# only by the person, through the assistant.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("acknowledged",),
     "acknowledged": ("in_progress", "closed"),
@@ -26,7 +28,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("in_progress",),  # reopening is allowed; the audit log keeps the history
     "withdrawn": (),
 }
-STAFF_ROLES = ("staff", "admin")
 
 
 class Conflict(Exception):
@@ -41,11 +42,16 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, ())
 
 
+def scope(provider: str) -> tuple[str, ...]:
+    """The intakes a provider works on: its own and those for any provider."""
+    return (provider, ANY_PROVIDER)
+
+
 def visible_providers(user: User) -> tuple[str, ...]:
-    """Staff see intakes routed to their provider or to "any"; coordinators see none."""
+    """Staff see their provider's scope; coordinators see no intake."""
     if user.role not in STAFF_ROLES or not user.provider:
         return ()
-    return (user.provider, "any")
+    return scope(user.provider)
 
 
 def contact_context(intake_id: str) -> str:
@@ -172,21 +178,17 @@ async def set_status(session: AsyncSession, intake: Intake, target: str) -> None
 
 
 async def assign(session: AsyncSession, intake: Intake, assignee: User | None) -> None:
-    if assignee is not None and (assignee.provider not in visible_providers_for_intake(intake) or not assignee.active):
+    if assignee is not None and (assignee.provider not in providers_for(intake.provider) or not assignee.active):
         raise NotAllowed("the assignee cannot see this intake")
     intake.assigned_to = assignee.id if assignee else None
     intake.updated_at = utcnow()
-
-
-def visible_providers_for_intake(intake: Intake) -> tuple[str, ...]:
-    return ("marta", "drosa_maja") if intake.provider == "any" else (intake.provider,)
 
 
 async def assignable_users(session: AsyncSession, intake: Intake) -> list[User]:
     query = (
         select(User)
         .where(User.active.is_(True), User.role.in_(STAFF_ROLES))
-        .where(User.provider.in_(visible_providers_for_intake(intake)))
+        .where(User.provider.in_(providers_for(intake.provider)))
         .order_by(User.email)
     )
     return list((await session.scalars(query)).all())

@@ -1,9 +1,11 @@
 """Staff-facing names for the codes of an intake, translated through the catalog.
 
-`N_` marks a msgid for extraction without translating it here; views translate
-at render time in the staff member's language. Indicator labels come from the
-assistant's indicators.yml (`staff_label`, English) and are translated with
-the context "indicator".
+Each table is keyed by the codes of portal/vocabulary.py (a test checks that
+every code has its title). `N_` marks a msgid for extraction without
+translating it here; views translate at render time in the staff member's
+language. Sectors and needs are open lists: a code without a title is shown as
+sent. Indicator labels come from the assistant's indicators.yml
+(`staff_label`, English) and are translated with the context "indicator".
 """
 
 from __future__ import annotations
@@ -24,13 +26,19 @@ STATUSES = {
     "closed": N_("Closed"),
     "withdrawn": N_("Withdrawn"),
 }
+# The button that moves an intake to a status.
+STATUS_ACTIONS = {
+    "acknowledged": N_("Acknowledge"),
+    "in_progress": N_("Start work"),
+    "closed": N_("Close"),
+}
 SIGNALS = {
     "trafficking_signs": N_("Signs of trafficking"),
     "forced_labour_signs": N_("Signs of forced labour"),
     "exploitation_signs": N_("Signs of exploitation"),
     "few_signs": N_("Few signs"),
 }
-DIMENSIONS = {
+INDICATOR_DIMENSIONS = {
     "deceptive_recruitment": N_("Deceptive recruitment"),
     "coercive_recruitment": N_("Coercive recruitment"),
     "vulnerable_recruitment": N_("Recruitment by abuse of vulnerability"),
@@ -96,17 +104,13 @@ AUDIT_ACTIONS = {
 }
 
 
-def load_indicators(path: Path) -> dict[str, dict]:
-    """id -> {staff_label, dimension, strength} from the assistant's indicators.yml."""
+def load_indicators(path: Path) -> dict[str, str]:
+    """Indicator id -> its staff label (English msgid), from the assistant's indicators.yml."""
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {
-        item["id"]: {
-            "staff_label": item.get("staff_label") or item["id"],
-            "dimension": item.get("dimension"),
-            "strength": item.get("strength"),
-        }
+        item["id"]: item.get("staff_label") or item["id"]
         for item in data.get("indicators", [])
         if isinstance(item, dict) and "id" in item
     }

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
+from portal.vocabulary import providers_for
+
 
 @dataclass(frozen=True)
 class SmtpTarget:
@@ -40,9 +42,8 @@ def parse_smtp_url(url: str) -> SmtpTarget:
 
 
 def recipients(provider: str, addresses: dict[str, str]) -> list[str]:
-    """An intake for "any" goes to both providers."""
-    wanted = ("marta", "drosa_maja") if provider == "any" else (provider,)
-    return [addresses[name] for name in wanted if addresses.get(name)]
+    """An intake for any provider goes to every provider."""
+    return [addresses[name] for name in providers_for(provider) if addresses.get(name)]
 
 
 def compose(reference: str, urgent: bool, link: str, sender: str, to: list[str]) -> EmailMessage:

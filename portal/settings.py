@@ -12,9 +12,12 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
+
+from portal.vocabulary import PROVIDERS
 
 REPO = Path(__file__).resolve().parents[1]
+INDICATORS_FILE = REPO / "bot" / "data" / "content" / "indicators.yml"
 log = logging.getLogger("portal.settings")
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///var/portal.db"
@@ -64,7 +67,7 @@ def new_key_entry(kid: str) -> str:
     return f"{kid}:{base64.b64encode(secrets.token_bytes(32)).decode()}"
 
 
-def _local_secret(path: Path, make: callable, what: str) -> str:
+def _local_secret(path: Path, make: Callable[[], str], what: str) -> str:
     """Embedded mode only: a secret generated once into var/ (mode 0600), with a warning."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +76,11 @@ def _local_secret(path: Path, make: callable, what: str) -> str:
             handle.write(make() + "\n")
         log.warning("%s is not set: generated a local one in %s (set it in production)", what, path)
     return path.read_text().strip()
+
+
+def provider_email_variable(provider: str) -> str:
+    """PROVIDER_EMAIL_MARTA, PROVIDER_EMAIL_DROSA_MAJA: where a provider's new-intake e-mail goes."""
+    return f"PROVIDER_EMAIL_{provider.upper()}"
 
 
 def _bool(value: str, name: str) -> bool:
@@ -115,7 +123,7 @@ class Settings:
     max_clock_skew_seconds: int = 300
     cookie_secure: bool = True
     purge_interval_hours: int = 24
-    indicators_path: Path = REPO / "bot" / "data" / "content" / "indicators.yml"
+    indicators_path: Path = INDICATORS_FILE
     login_max_failures: int = 5
     login_window_minutes: int = 15
     migrate_on_start: bool = True
@@ -145,11 +153,8 @@ class Settings:
             smtp_from=env.get("PORTAL_MAIL_FROM", "").strip() or "Palīgs <no-reply@localhost>",
             provider_emails={
                 provider: address
-                for provider, address in (
-                    ("marta", env.get("PROVIDER_EMAIL_MARTA", "").strip()),
-                    ("drosa_maja", env.get("PROVIDER_EMAIL_DROSA_MAJA", "").strip()),
-                )
-                if address
+                for provider in PROVIDERS
+                if (address := env.get(provider_email_variable(provider), "").strip())
             },
             public_url=(env.get("PORTAL_PUBLIC_URL", "").strip() or "http://localhost:8080").rstrip("/"),
             contact_retention_days=_int(env, "PORTAL_CONTACT_RETENTION_DAYS", 30, 1),
@@ -159,7 +164,7 @@ class Settings:
             max_body_bytes=_int(env, "PORTAL_MAX_BODY_BYTES", 64 * 1024, 1024),
             cookie_secure=_bool(env.get("PORTAL_COOKIE_SECURE", "true"), "PORTAL_COOKIE_SECURE"),
             purge_interval_hours=_int(env, "PORTAL_PURGE_INTERVAL_HOURS", 24, 0),
-            indicators_path=Path(indicators) if indicators else REPO / "bot" / "data" / "content" / "indicators.yml",
+            indicators_path=Path(indicators) if indicators else INDICATORS_FILE,
             login_max_failures=_int(env, "PORTAL_LOGIN_MAX_FAILURES", 5, 1),
             migrate_on_start=_bool(env.get("PORTAL_MIGRATE_ON_START", "true"), "PORTAL_MIGRATE_ON_START"),
         )

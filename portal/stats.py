@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from portal.models import Intake
 
 THRESHOLD = 5
-DIMENSIONS = ("week", "language", "channel", "source", "signal")
+# How the counts are broken down, in display order (the CSV calls it "dimension").
+BREAKDOWNS = ("week", "language", "channel", "source", "signal")
 
 
 def shown(count: int) -> str:
@@ -36,7 +37,7 @@ def iso_week(day: dt.date) -> str:
 @dataclass(frozen=True)
 class Aggregates:
     total: int
-    by: dict[str, list[tuple[str, int]]]  # dimension -> [(key, count)], in display order
+    by: dict[str, list[tuple[str, int]]]  # breakdown -> [(key, count)], in display order
 
 
 async def compute(session: AsyncSession, providers: tuple[str, ...] | None) -> Aggregates:
@@ -62,11 +63,11 @@ def to_csv(aggregates: Aggregates) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["dimension", "key", "count"])
     writer.writerow(["total", "all", shown(aggregates.total)])
-    for dimension in DIMENSIONS:
-        for key, count in aggregates.by.get(dimension, []):
+    for breakdown in BREAKDOWNS:
+        for key, count in aggregates.by.get(breakdown, []):
             # A leading =, +, - or @ would run as a formula in a spreadsheet.
             safe_key = "'" + key if key[:1] in ("=", "+", "-", "@") and key != "-" else key
-            writer.writerow([dimension, safe_key, shown(count)])
+            writer.writerow([breakdown, safe_key, shown(count)])
     return out.getvalue()
 
 
@@ -76,7 +77,8 @@ def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
     height = row * max(len(items), 1) + 10
     top = max([count for _, count in items] + [THRESHOLD])
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" viewBox="0 0 {label_width + bar_width + 60} {height}" '
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" '
+        f'viewBox="0 0 {label_width + bar_width + 60} {height}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for index, (key, count) in enumerate(items):

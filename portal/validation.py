@@ -1,10 +1,11 @@
-"""Strict validation of an intake as the assistant sends it (contracts.md).
+"""Strict validation of an intake as the assistant sends it.
 
 Pure functions: `validate_intake(obj)` returns the clean intake or raises
 `ValidationError` with every problem found, each as "field: reason", so a
 sender can fix its payload from the 422 answer alone. Unknown fields are
 refused rather than dropped: a field we do not know might be personal data we
-have not planned to protect.
+have not planned to protect. docs/intake.schema.json describes the same record
+for other services; tests/portal/test_schema.py keeps the two in step.
 """
 
 from __future__ import annotations
@@ -14,28 +15,29 @@ import re
 import uuid
 from typing import Any
 
+from portal.vocabulary import (
+    AGE_GROUPS,
+    ANSWERS,
+    CHANNELS,
+    CONTACT_METHODS,
+    INDICATOR_DIMENSIONS,
+    INTAKE_PROVIDERS,
+    LOCATIONS,
+    SIGNALS,
+    STRENGTHS,
+)
+
+# The forms of the free codes (the schema's patterns are these, character for character).
 REFERENCE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{8}$")  # Crockford base32: no I, L, O, U
 LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 TAG = re.compile(r"^[a-z0-9_]{1,64}$")
-SOURCE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
-
-CHANNELS = ("web", "sms", "rest")
-PROVIDERS = ("marta", "drosa_maja", "any")
-AGE_GROUPS = ("adult", "minor", "unknown")
-LOCATIONS = ("latvia", "abroad")
-ANSWERS = ("yes", "no", "unsure")
-STRENGTHS = ("strong", "medium", "weak")
-SIGNALS = ("trafficking_signs", "forced_labour_signs", "exploitation_signs", "few_signs")
-DIMENSIONS = (
-    "deceptive_recruitment",
-    "coercive_recruitment",
-    "vulnerable_recruitment",
-    "exploitation",
-    "coercion",
-    "vulnerability",
+SOURCE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# RFC 3339: seconds and a zone are required, a fraction of a second is optional.
+DATE_TIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 )
-CONTACT_METHODS = ("phone", "sms", "messenger", "email")
-STATUSES = ("new", "acknowledged", "in_progress", "closed", "withdrawn")
+EARLIEST = dt.date(2020, 1, 1)
 
 REQUIRED = (
     "reference", "created_on", "language", "channel", "provider", "age_group",
@@ -92,7 +94,7 @@ def _text(value: Any, where: str, problems: _Problems, limit: int) -> None:
 
 
 def _date(value: Any, where: str, problems: _Problems, today: dt.date) -> None:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         problems.add(where, "must be a date YYYY-MM-DD")
         return
     try:
@@ -100,12 +102,12 @@ def _date(value: Any, where: str, problems: _Problems, today: dt.date) -> None:
     except ValueError:
         problems.add(where, "must be a real date")
         return
-    if day > today + dt.timedelta(days=1) or day < dt.date(2020, 1, 1):
+    if day > today + dt.timedelta(days=1) or day < EARLIEST:
         problems.add(where, "is out of range")
 
 
 def _datetime(value: Any, where: str, problems: _Problems) -> None:
-    if not isinstance(value, str) or len(value) > 40:
+    if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
         problems.add(where, "must be an ISO 8601 date and time")
         return
     try:
@@ -126,7 +128,7 @@ def _indicators(value: Any, problems: _Problems) -> None:
             continue
         _keys(item, where + ".", ("id", "dimension", "strength", "answer"), (), problems)
         _pattern(item.get("id"), TAG, where + ".id", problems, "a lower-case id")
-        _enum(item.get("dimension"), DIMENSIONS, where + ".dimension", problems)
+        _enum(item.get("dimension"), INDICATOR_DIMENSIONS, where + ".dimension", problems)
         _enum(item.get("strength"), STRENGTHS, where + ".strength", problems)
         _enum(item.get("answer"), ANSWERS, where + ".answer", problems)
         if item.get("id") in seen:
@@ -147,7 +149,7 @@ def _assessment(value: Any, problems: _Problems) -> None:
         problems.add("assessment.dimensions", "must be an object")
         return
     for key, flag in dimensions.items():
-        if key not in DIMENSIONS:
+        if key not in INDICATOR_DIMENSIONS:
             problems.add(f"assessment.dimensions.{key}", "unknown dimension")
         else:
             _bool(flag, f"assessment.dimensions.{key}", problems)
@@ -195,12 +197,7 @@ def validate_intake(obj: Any, today: dt.date | None = None) -> dict:
         raise ValidationError(["body: must be a JSON object"])
     _keys(obj, "", REQUIRED, OPTIONAL, problems)
     if "id" in obj:
-        try:
-            if not isinstance(obj["id"], str):
-                raise ValueError
-            uuid.UUID(obj["id"])
-        except ValueError:
-            problems.add("id", "must be a UUID")
+        _pattern(obj["id"], UUID, "id", problems, "a UUID")
     _pattern(obj.get("reference"), REFERENCE, "reference", problems, "8 characters of Crockford base32")
     if "created_on" in obj:
         _date(obj["created_on"], "created_on", problems, today)
@@ -208,7 +205,7 @@ def validate_intake(obj: Any, today: dt.date | None = None) -> dict:
     _enum(obj.get("channel"), CHANNELS, "channel", problems)
     if obj.get("source") is not None:
         _pattern(obj["source"], SOURCE, "source", problems, "a campaign tag (letters, digits, . _ -)")
-    _enum(obj.get("provider"), PROVIDERS, "provider", problems)
+    _enum(obj.get("provider"), INTAKE_PROVIDERS, "provider", problems)
     _enum(obj.get("age_group"), AGE_GROUPS, "age_group", problems)
     if obj.get("location") is not None:
         _enum(obj["location"], LOCATIONS, "location", problems)

@@ -138,7 +138,8 @@ def intake(**changes) -> dict:
         "needs": ["contact_requested", "documents", "legal_help"],
         # the shape the assistant sends (bot/handoff/intake.py)
         "contact": {"method": "phone", "value": "+371 20000001", "language": "ru", "best_time": "after 18:00",
-                    "leave_message": False, "consent": {"text_version": "contact-2026-11", "given_at": "2026-11-23T10:01:00Z"}},
+                    "leave_message": False,
+                    "consent": {"text_version": "contact-2026-11", "given_at": "2026-11-23T10:01:00Z"}},
         "consent": {"text_version": "2026-11", "language": "uz", "given_at": "2026-11-23T10:00:00Z"},
         "status": "new",
     }
@@ -147,7 +148,8 @@ def intake(**changes) -> dict:
 
 
 def send(base_url: str, body, *, secret: str = INTAKE_SECRET, path: str = "/api/intakes", now: float | None = None,
-         raw: bytes | None = None, content_type: str = "application/json", headers: dict | None = None) -> httpx.Response:
+         raw: bytes | None = None, content_type: str = "application/json",
+         headers: dict | None = None) -> httpx.Response:
     payload = raw if raw is not None else json.dumps(body).encode()
     signed = signing.signed_headers(secret.encode(), payload, now=now)
     all_headers = {"Content-Type": content_type, **signed, **(headers or {})}
@@ -174,7 +176,8 @@ class Server:
 
 
 def server_env(db_url: str, tmp: Path, **extra: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PORTAL_", "SMTP_", "PROVIDER_EMAIL_"))}
+    ours = ("PORTAL_", "SMTP_", "PROVIDER_EMAIL_")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(ours)}
     env.update({
         "PORTAL_DB_URL": db_url,
         "PORTAL_DATA_KEY": key_entry("test1"),

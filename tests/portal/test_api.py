@@ -130,7 +130,8 @@ def test_withdraw_marks_withdrawn_and_erases_contact(server):
 
     async def read(session):
         intake = await session.scalar(select(Intake).where(Intake.reference == body["reference"]))
-        events = (await session.scalars(select(AuditEvent.action).where(AuditEvent.reference == body["reference"]))).all()
+        query = select(AuditEvent.action).where(AuditEvent.reference == body["reference"])
+        events = (await session.scalars(query)).all()
         return intake, events
 
     intake, events = helpers.run(read, server.db_url)

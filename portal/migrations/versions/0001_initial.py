@@ -63,7 +63,8 @@ def upgrade() -> None:
     op.create_table(
         "notes",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("intake_id", sa.String(36), sa.ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False, index=True),
+        sa.Column("intake_id", sa.String(36), sa.ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False,
+                  index=True),
         sa.Column("author_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("text_sealed", sa.LargeBinary(), nullable=False),
