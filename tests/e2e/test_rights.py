@@ -3,7 +3,6 @@ real servers in every language languages.yml enables: each FAQ intent in words, 
 menu path, "tell me more", and a risky and a safer job offer."""
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from bot.i18n.catalogs import fill
 from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flags
 from bot.rights.topics import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
 from tests.support import expect
+from tests.support.chat import Chat
 from tests.support.languages import ENABLED, Phrases
 
 NLU = Path(__file__).resolve().parents[2] / "bot" / "data" / "nlu"
@@ -43,41 +43,27 @@ def topic_text(lang, context, msgid):
     return fill(expect.phrase(lang, context, msgid), VALUES)
 
 
-class Chat:
-    def __init__(self, servers, lang):
-        self.servers, self.lang, self.me = servers, lang, "rights-" + uuid.uuid4().hex[:12]
-        self.replies = servers.say(self.me, "/greet", lang=lang)
-
-    def say(self, message):
-        self.replies = self.servers.say(self.me, message)
-        return [r["text"] for r in self.replies if r.get("text")]
-
-    @property
-    def buttons(self):
-        return [(b["title"], b["payload"]) for r in self.replies for b in r.get("buttons", [])]
-
-
 @pytest.mark.parametrize("lang", ENABLED)
 @pytest.mark.parametrize("intent", sorted(FAQ))
 def test_each_faq_in_words_gets_a_short_answer_more_and_next_steps(servers, lang, intent):
     topic = rights().topics[FAQ[intent]]
-    chat = Chat(servers, lang)
+    chat = Chat(servers, lang, prefix="rights-")
     texts = chat.say(first_example(lang, intent))
     assert texts == [topic_text(lang, ANSWER_CONTEXT, topic.answer), expect.text("utter_rights_next", lang)]
-    payloads = [p for _, p in chat.buttons]
+    payloads = [p for _, p in chat.choices]
     assert payloads[0] == "/tell_more" and payloads[-1] == "/ask_rights"
     assert chat.say("/tell_more")[0] == topic_text(lang, MORE_CONTEXT, topic.more)
-    assert "/tell_more" not in [p for _, p in chat.buttons]
+    assert "/tell_more" not in [p for _, p in chat.choices]
 
 
 @pytest.mark.parametrize("lang", ENABLED)
 def test_the_menu_path_to_a_topic_and_more_in_words(servers, lang):
-    chat = Chat(servers, lang)
+    chat = Chat(servers, lang, prefix="rights-")
     assert chat.say("/ask_rights") == [expect.text("utter_rights_menu", lang)]
-    titles = [t for t, _ in chat.buttons]
+    titles = [t for t, _ in chat.choices]
     assert titles == [expect.phrase(lang, TITLE_CONTEXT, t.title) for t in rights().topics.values()]
     children = rights().topics["children"]
-    payload = dict((p, p) for _, p in chat.buttons)[children.payload()]
+    payload = dict((p, p) for _, p in chat.choices)[children.payload()]
     assert chat.say(payload)[0] == topic_text(lang, ANSWER_CONTEXT, children.answer)
     assert chat.say(TELL_MORE[lang])[0] == topic_text(lang, MORE_CONTEXT, children.more)
 
@@ -99,7 +85,7 @@ def answer_offer(chat, yes=()):
 
 @pytest.mark.parametrize("lang", ENABLED)
 def test_a_risky_job_offer(servers, lang):
-    chat = Chat(servers, lang)
+    chat = Chat(servers, lang, prefix="rights-")
     texts = answer_offer(chat, yes=("recruitment_fee", "passport_handover", "pressure"))
     assert texts[0] == expect.text("utter_job_offer_result_high", lang)
     listed = texts[1]
@@ -113,7 +99,7 @@ def test_a_risky_job_offer(servers, lang):
 
 @pytest.mark.parametrize("lang", ENABLED)
 def test_a_safer_job_offer_is_still_not_called_safe(servers, lang):
-    chat = Chat(servers, lang)
+    chat = Chat(servers, lang, prefix="rights-")
     texts = answer_offer(chat)
     assert texts == [expect.text("utter_job_offer_result_low", lang), expect.text("utter_job_offer_advice", lang)]
     assert chat.servers.tracker(chat.me)["slots"]["job_offer_risk"] == "low"
@@ -123,7 +109,7 @@ def test_a_safer_job_offer_is_still_not_called_safe(servers, lang):
 
 @pytest.mark.parametrize("lang", ENABLED)
 def test_stopping_the_job_offer_check(servers, lang):
-    chat = Chat(servers, lang)
+    chat = Chat(servers, lang, prefix="rights-")
     chat.say("/ask_job_offer")
     chat.say("/affirm")
     assert chat.say("/stop") == [expect.text("utter_job_offer_stopped", lang)]

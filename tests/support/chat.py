@@ -28,8 +28,8 @@ WORDS = {
 class Chat:
     """One person's conversation over REST, started with /greet in `lang`."""
 
-    def __init__(self, servers, lang):
-        self.servers, self.lang, self.me = servers, lang, "screen-" + uuid.uuid4().hex[:12]
+    def __init__(self, servers, lang, prefix="screen-"):
+        self.servers, self.lang, self.me = servers, lang, prefix + uuid.uuid4().hex[:12]
         self.replies = servers.say(self.me, "/greet", lang=lang)
 
     def say(self, message):
@@ -43,6 +43,11 @@ class Chat:
     @property
     def buttons(self):
         return [b["title"] for r in self.replies for b in r.get("buttons", [])]
+
+    @property
+    def choices(self):
+        """The buttons as (title, payload)."""
+        return [(b["title"], b["payload"]) for r in self.replies for b in r.get("buttons", [])]
 
     def tracker(self):
         return self.servers.tracker(self.me)
