@@ -7,7 +7,46 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Iterable, List, Mapping, Optional
+
+DEVELOPMENT = "development"
+MIN_SECRET_BYTES = 32
+# The secrets each process needs; checked when it starts (require_real_secrets).
+ACTION_SERVER_SECRETS = ("SENDER_KEY", "INTAKE_SECRET", "ACTION_SERVER_SECRET")
+RASA_SERVER_SECRETS = ("SENDER_KEY", "ACTION_SERVER_SECRET")
+
+
+class SecretsError(RuntimeError):
+    """A process was asked to start with a secret anyone could know."""
+
+
+def secret_problems(names: Iterable[str], env: Optional[Mapping[str, str]] = None) -> List[str]:
+    """What is wrong with each named secret: empty, a `change-me` placeholder, or
+    shorter than 32 bytes. Nothing is wrong on a machine with PALIGS_ENV=development
+    (what `make run` and the tests use); an unset PALIGS_ENV counts as production."""
+    env = os.environ if env is None else env
+    if env.get("PALIGS_ENV", "").strip().lower() == DEVELOPMENT:
+        return []
+    problems = []
+    for name in names:
+        value = env.get(name, "")
+        if not value.strip():
+            problems.append(f"{name} is empty")
+        elif "change-me" in value.lower():
+            problems.append(f"{name} still holds the published change-me value")
+        elif len(value.encode("utf-8")) < MIN_SECRET_BYTES:
+            problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+    return problems
+
+
+def require_real_secrets(names: Iterable[str], env: Optional[Mapping[str, str]] = None) -> None:
+    """Refuse to start with known or weak secrets, naming each variable."""
+    problems = secret_problems(names, env)
+    if problems:
+        raise SecretsError(
+            "refusing to start: " + "; ".join(problems)
+            + ". Make real ones with `python -m bot secrets` (or set PALIGS_ENV=development on a test machine)."
+        )
 
 
 @dataclass(frozen=True)
@@ -28,6 +67,8 @@ class Settings:
     sms_public_url: str
     sms_max_segments: int
     sms_rate_limit: int
+    paligs_env: str
+    action_server_secret: str
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -49,4 +90,6 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         sms_public_url=env.get("SMS_PUBLIC_URL", ""),
         sms_max_segments=int(env.get("SMS_MAX_SEGMENTS", "10")),
         sms_rate_limit=int(env.get("SMS_RATE_LIMIT", "20")),
+        paligs_env=env.get("PALIGS_ENV", "production").strip().lower() or "production",
+        action_server_secret=env.get("ACTION_SERVER_SECRET", ""),
     )
