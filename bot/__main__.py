@@ -67,6 +67,14 @@ def _cmd_nlu_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_secrets(args: argparse.Namespace) -> int:
+    from bot.paths import REPO_DIR
+    from bot.tooling.secrets import fresh_env
+
+    sys.stdout.write(fresh_env((REPO_DIR / ".env.example").read_text(encoding="utf-8")))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m bot", description="Palīgs assistant tools.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -93,6 +101,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--config", default="config.yml", help="pipeline to evaluate")
     report.add_argument("--output", default="results/nlu-heldout.json")
     report.set_defaults(handler=_cmd_nlu_report)
+
+    fresh = commands.add_parser("secrets", help="print a fresh .env with random secrets (python -m bot secrets > .env)")
+    fresh.set_defaults(handler=_cmd_secrets)
 
     content = commands.add_parser("content", help="facts as data")
     content.add_argument("task", choices=["check"])

@@ -7,9 +7,10 @@ import logging
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 
+from bot.actions.gate import guard_webhook
 from bot.handoff import service as handoff_service
 from bot.i18n.catalogs import default_catalogs
-from bot.settings import Settings, load_settings
+from bot.settings import ACTION_SERVER_SECRETS, Settings, load_settings, require_real_secrets
 from bot.web.page import chat_blueprint
 
 logger = logging.getLogger(__name__)
@@ -17,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 def create_action_app(settings: Settings) -> Sanic:
     app = create_app("bot.actions", cors_origins=[])
+    guard_webhook(app, settings.action_server_secret)
 
     @app.exception(Exception)
     async def hide_errors(request, exception):
@@ -41,5 +43,6 @@ def create_action_app(settings: Settings) -> Sanic:
 
 def serve(host: str = "0.0.0.0", port: int = 5055) -> None:
     logging.basicConfig(level=logging.INFO)
+    require_real_secrets(ACTION_SERVER_SECRETS)
     app = create_action_app(load_settings())
     app.run(host=host, port=port, workers=1, access_log=False)

@@ -18,7 +18,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.settings import load_settings
+from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
 def sql_store_arguments(url: str) -> Dict[str, Any]:
@@ -125,6 +125,8 @@ class EnvTrackerStore:
     """Factory: builds the private SQL tracker store that TRACKER_DB_URL names."""
 
     def __new__(cls, domain=None, event_broker=None, host=None, **_: Any) -> SQLTrackerStore:  # type: ignore[misc]
+        # Every `rasa run` builds its tracker store first: the Rasa server's startup check.
+        require_real_secrets(RASA_SERVER_SECRETS)
         arguments = sql_store_arguments(load_settings().tracker_db_url)
         return PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
 
