@@ -112,8 +112,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    from bot.settings import SecretsError
+
     args = parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except SecretsError as refused:  # an operator's mistake: the message, not a traceback
+        print(f"python -m bot {args.command}: {refused}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The repository's set-up promises: compose file, settings, commands, nothing generated committed."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -17,12 +18,35 @@ CONTRACT_VARIABLES = [
 ]
 
 
-def test_docker_compose_file_is_valid():
+def compose_config(env):
     compose = shutil.which("docker-compose")
     if not compose:
         pytest.fail("Debian package docker-compose is missing: apt-get install docker-compose")
-    result = subprocess.run([compose, "-f", "docker-compose.yml", "config"], cwd=REPO,
-                            capture_output=True, text=True)
+    return subprocess.run([compose, "-f", "docker-compose.yml", "config"], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+
+
+def without_settings():
+    """The test's own environment minus every setting (make exports .env.example's)."""
+    names = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (REPO / ".env.example").read_text(), re.M))
+    return {key: value for key, value in os.environ.items() if key not in names}
+
+
+def test_docker_compose_without_an_env_file_stops_naming_the_secret(tmp_path):
+    result = compose_config({**without_settings(), "PALIGS_ENV_FILE": str(tmp_path / "missing.env")})
+    assert result.returncode != 0
+    assert "is not set - make a .env with python -m bot secrets" in result.stderr, result.stderr
+    assert "change-me" not in result.stdout
+
+
+def test_docker_compose_file_is_valid(tmp_path):
+    from bot.tooling.secrets import fresh_env
+
+    env_file = tmp_path / ".env"
+    env_file.write_text(fresh_env((REPO / ".env.example").read_text()))
+    operator = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line
+                    and not line.startswith("#"))
+    result = compose_config({**without_settings(), **operator, "PALIGS_ENV_FILE": str(env_file)})
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     assert config["services"]["rasa"]["image"] == "rasa/rasa:3.6.21"
@@ -30,6 +54,9 @@ def test_docker_compose_file_is_valid():
     assert config["services"]["actions"]["build"]["dockerfile"] == "Dockerfile.actions"
     assert config["services"]["portal"]["build"]["dockerfile"] == "Dockerfile.portal"
     assert config["services"]["actions"]["environment"]["INTAKE_URL"] == "http://portal:8080/api/intakes"
+    assert config["services"]["actions"]["environment"]["SENDER_KEY"] == operator["SENDER_KEY"]
+    assert config["services"]["portal"]["environment"]["PALIGS_ENV"] == "production"
+    assert ".env.example" not in (REPO / "docker-compose.yml").read_text().split("x-settings")[1]
 
 
 def test_versions_agree_across_requirements_and_images():
