@@ -29,9 +29,9 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.server.channels.webhook import webhook_blueprint
+from bot.server.limits import SlidingWindowLimit
 from bot.settings import Settings, load_settings
 from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
-from bot.sms.limits import SlidingWindowLimit
 from bot.sms.pseudonym import conversation_id
 from bot.sms.render import choice_for, is_number_reply, previous_choices, render_turn
 from bot.vocabulary import SMS
