@@ -32,6 +32,9 @@ def create_action_app(settings: Settings) -> Sanic:
     async def refuse_malformed_action_calls(request: Request) -> Optional[response.HTTPResponse]:
         if request.method != "POST" or request.path != "/webhook":
             return None
+        declared = request.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in request.headers
+        if declared and not request.body:
+            return None  # too large to be read: Sanic runs this before answering 413
         encoding = request.headers.get("Content-Encoding")
         try:
             call = parse_action_call(request.body, encoding, app.config.REQUEST_MAX_SIZE)
