@@ -69,6 +69,13 @@ class Settings:
     sms_rate_limit: int
     paligs_env: str
     action_server_secret: str
+    rate_limit_window_seconds: float
+    rate_limit_per_address: int
+    rate_limit_per_conversation: int
+    sms_rate_limit_per_address: int
+    sms_replay_window_seconds: float
+    intake_limit_per_day: int
+    actions_max_body_bytes: int
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -92,4 +99,11 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         sms_rate_limit=int(env.get("SMS_RATE_LIMIT", "20")),
         paligs_env=env.get("PALIGS_ENV", "production").strip().lower() or "production",
         action_server_secret=env.get("ACTION_SERVER_SECRET", ""),
+        rate_limit_window_seconds=float(env.get("RATE_LIMIT_WINDOW_SECONDS", "60")),
+        rate_limit_per_address=int(env.get("RATE_LIMIT_PER_ADDRESS", "300")),
+        rate_limit_per_conversation=int(env.get("RATE_LIMIT_PER_CONVERSATION", "30")),
+        sms_rate_limit_per_address=int(env.get("SMS_RATE_LIMIT_PER_ADDRESS", "600")),
+        sms_replay_window_seconds=float(env.get("SMS_REPLAY_WINDOW_SECONDS", "86400")),
+        intake_limit_per_day=int(env.get("INTAKE_LIMIT_PER_DAY", "3")),
+        actions_max_body_bytes=int(env.get("ACTIONS_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
     )

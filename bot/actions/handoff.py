@@ -33,6 +33,7 @@ from bot.handoff.flow import (
     state_from_slots,
 )
 from bot.handoff.intake import Contact, HandoffRequest, build_intake
+from bot.handoff.outbox import Outbox
 from bot.handoff.reference import display
 from bot.handoff.sealing import seal, unseal
 from bot.screening.indicators import indicator_set
@@ -46,6 +47,7 @@ REFERENCE_SLOT = "intake_reference"
 REFERENCES_SLOT = "intake_references"
 CONSENT_AT_SLOT = "handoff_consent_at"
 CONTACT_AT_SLOT = "contact_consent_at"
+INTAKE_LIMIT_PERIOD = dt.timedelta(days=1)
 FLOW_SLOTS = tuple(slot_values(HandoffState())) + (CONTACT_VALUE_SLOT, CONSENT_AT_SLOT, CONTACT_AT_SLOT)
 
 
@@ -183,9 +185,13 @@ class ActionHandoffSubmit(Action):
             return _clear_flow()
         try:
             outbox = service.outbox()
+            key = conversation_key(tracker.sender_id)
+            if await asyncio.to_thread(_over_intake_limit, outbox, key):
+                say(dispatcher, "utter_handoff_limit_reached", lang, channel)
+                return _clear_flow()
             reference = await asyncio.to_thread(outbox.new_reference)
             intake = build_intake(self._request(tracker, state, reference), indicator_set())
-            await asyncio.to_thread(outbox.add_intake, intake, conversation_key(tracker.sender_id))
+            await asyncio.to_thread(outbox.add_intake, intake, key)
         except Exception:  # the outbox cannot keep it: say so, and give the hotline
             logger.exception("handoff: the intake could not be queued")
             say(dispatcher, "utter_handoff_failed", lang, channel)
@@ -271,6 +277,12 @@ class ActionDeleteData(Action):
         else:
             say(dispatcher, "utter_delete_done", lang, channel)
         return []
+
+
+def _over_intake_limit(outbox: Outbox, conversation: str) -> bool:
+    """At most INTAKE_LIMIT_PER_DAY intakes per conversation in any 24 hours."""
+    since = dt.datetime.utcnow().replace(microsecond=0) - INTAKE_LIMIT_PERIOD
+    return outbox.intakes_since(conversation, since) >= max(1, load_settings().intake_limit_per_day)
 
 
 def _parse(value: Optional[str]) -> dt.datetime:

@@ -106,6 +106,18 @@ class Outbox:
             )
             return [row.reference for row in rows]
 
+    def intakes_since(self, conversation: str, since: dt.datetime) -> int:
+        """How many intakes this conversation queued from `since` (naive UTC) on;
+        one withdrawn before it left is gone from the outbox and not counted."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(messages).where(
+                    messages.c.conversation == conversation,
+                    messages.c.kind == INTAKE,
+                    messages.c.created_at >= since,
+                )
+            ).scalar_one()
+
     def withdraw(self, reference: str, conversation: str) -> str:
         """"cancelled" if the intake had not left yet (it never will), else "queued"."""
         now = _now()

@@ -31,3 +31,11 @@ def conversation_id(sender_key: str, phone: str) -> str:
         raise ValueError("no phone number")
     digest = hmac.new(sender_key.encode("utf-8"), ("sms:" + number).encode("utf-8"), hashlib.sha256)
     return PREFIX + digest.hexdigest()[:32]
+
+
+def message_key(sender_key: str, message_sid: str) -> str:
+    """What the replay guard remembers of a Twilio MessageSid: its HMAC, never the sid."""
+    if not sender_key:
+        raise ValueError("SENDER_KEY is required")
+    digest = hmac.new(sender_key.encode("utf-8"), ("twilio-message:" + message_sid).encode("utf-8"), hashlib.sha256)
+    return digest.hexdigest()

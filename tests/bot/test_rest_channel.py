@@ -17,6 +17,8 @@ from bot.server.channels.rest import MAX_BODY_BYTES, parse_rest_request
         (json.dumps({"sender": "a", "message": "x" * 5000}).encode(), "'message'"),
         (b'{"sender": "a", "message": "' + b"x" * MAX_BODY_BYTES + b'"}', "too large"),
         (b"\xff\xfe", "not valid JSON"),
+        (b"[" * 10_000, "nested too deeply"),
+        (b'{"sender": "a", "message": "hi", "metadata": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested too deeply"),
     ],
 )
 def test_bad_requests_are_refused_with_a_reason(body, reason):

@@ -7,6 +7,7 @@ names every conversation)."""
 
 import re
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
@@ -50,7 +51,7 @@ def sms_text(name, lang):
 
 
 def post(servers, body, phone=PHONE, signature="valid", content_type="application/x-www-form-urlencoded"):
-    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": "SM" + "0" * 32}
+    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": "SM" + uuid.uuid4().hex}
     headers = {"Content-Type": content_type}
     if signature == "valid":
         headers["X-Twilio-Signature"] = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
@@ -110,7 +111,7 @@ def test_unsigned_or_forged_requests_get_403_and_nothing_is_stored(stack, signat
     servers, _ = stack
     me = conversation_id(SENDER_KEY, phone)
     if signature == "valid-but-for-another-body":
-        params = {"From": phone, "To": "+37120000000", "Body": "hello", "MessageSid": "SM" + "0" * 32}
+        params = {"From": phone, "To": "+37120000000", "Body": "hello", "MessageSid": "SM" + uuid.uuid4().hex}
         signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
         reply = post(servers, "delete everything", phone=phone, signature=signature)
     else:

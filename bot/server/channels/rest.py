@@ -2,7 +2,8 @@
 
 Rasa's stock RestInput answers an empty body with HTTP 500 and lets the client
 choose the input channel name; this one validates first and tags messages as
-`rest`.
+`rest`. Past the abuse limits (per client address and per conversation) it
+answers 429 with a short reason and the person's refusal text.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.server.channels.guard import client_address, message_limits, too_many_messages
 from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
+from bot.settings import load_settings
 from bot.vocabulary import REST
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,8 @@ def parse_rest_request(body: bytes) -> Dict[str, Any]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ValueError("body is not valid JSON") from None
+    except RecursionError:  # e.g. ten thousand "[": nested deeper than the parser goes
+        raise ValueError("body is nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("body must be a JSON object")
     sender, message = data.get("sender"), data.get("message")
@@ -57,11 +62,19 @@ class ValidatedRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
+        settings = load_settings()
+        limits = message_limits(settings)
+        retry_after = {"Retry-After": str(max(1, round(settings.rate_limit_window_seconds)))}
+
         async def receive(request: Request) -> response.HTTPResponse:
             try:
                 parsed = parse_rest_request(request.body)
             except ValueError as error:
                 return response.json({"error": str(error)}, status=400)
+            verdict = limits.check(client_address(request), parsed["sender"])
+            if not verdict.allowed:
+                text = too_many_messages(parsed["metadata"].get("lang"))
+                return response.json({"error": verdict.value, "text": text}, status=429, headers=retry_after)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -8,6 +8,9 @@ lists buttons with their payloads. Here:
   when the channel has no token, rather than accepting unsigned requests);
 - the conversation id is an HMAC of the number (bot.sms.pseudonym); the number
   is never logged, stored or passed to Rasa, not even as metadata;
+- a repeated MessageSid (Twilio retrying, or a captured request replayed) is
+  answered with an empty TwiML and not processed again; a client address past
+  its limit gets 429 before anything else is looked at;
 - keywords (0, HELP, DELETE, LV ...) and numbered answers are resolved before
   Rasa sees the message; the reply goes back in the webhook response, so
   nothing is sent from the event loop.
@@ -28,11 +31,12 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.server.channels.guard import client_address
 from bot.server.channels.webhook import webhook_blueprint
+from bot.server.limits import ReplayGuard, SlidingWindowLimit
 from bot.settings import Settings, load_settings
 from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
-from bot.sms.limits import SlidingWindowLimit
-from bot.sms.pseudonym import conversation_id
+from bot.sms.pseudonym import conversation_id, message_key
 from bot.sms.render import choice_for, is_number_reply, previous_choices, render_turn
 from bot.vocabulary import SMS
 
@@ -45,6 +49,7 @@ FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_MESSAGE_CHARS = 2000
 MAX_FORM_FIELDS = 200
+MAX_MESSAGE_SID_CHARS = 64
 RATE_WINDOW_SECONDS = 600
 # XML 1.0 cannot carry these, even escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -57,6 +62,9 @@ class SmsConfig:
     sender_key: str = field(default="", repr=False)
     max_segments: int = 8
     rate_limit: int = 20  # messages per conversation per RATE_WINDOW_SECONDS
+    address_limit: int = 600  # requests per client address per address_window_seconds
+    address_window_seconds: float = 60.0
+    replay_window_seconds: float = 86400.0  # a MessageSid is processed once within this
 
     @property
     def ready(self) -> bool:
@@ -71,6 +79,9 @@ def sms_config(settings: Optional[Settings] = None) -> SmsConfig:
         sender_key=settings.sender_key,
         max_segments=max(1, settings.sms_max_segments),
         rate_limit=max(1, settings.sms_rate_limit),
+        address_limit=max(1, settings.sms_rate_limit_per_address),
+        address_window_seconds=max(1.0, settings.rate_limit_window_seconds),
+        replay_window_seconds=max(1.0, settings.sms_replay_window_seconds),
     )
 
 
@@ -82,6 +93,7 @@ class Inbound:
     reason: str = ""
     phone: str = field(default="", repr=False)
     text: str = field(default="", repr=False)
+    message_sid: str = field(default="", repr=False)
 
     @property
     def accepted(self) -> bool:
@@ -132,7 +144,10 @@ def check_request(body: bytes, headers: Mapping[str, str], auth_token: str, url:
         return Inbound(400, "missing Body")
     if len(text) > MAX_MESSAGE_CHARS:
         return Inbound(400, "Body too long")
-    return Inbound(200, phone=phone, text=text)
+    message_sid = form.get("MessageSid", "").strip()
+    if not message_sid or len(message_sid) > MAX_MESSAGE_SID_CHARS:
+        return Inbound(400, "missing MessageSid")
+    return Inbound(200, phone=phone, text=text, message_sid=message_sid)
 
 
 def twiml(text: str) -> str:
@@ -179,6 +194,8 @@ class SmsInput(InputChannel):
     def __init__(self, config: SmsConfig, limit: Optional[SlidingWindowLimit] = None) -> None:
         self.config = config
         self.limit = limit or SlidingWindowLimit(config.rate_limit, RATE_WINDOW_SECONDS)
+        self.address_limit = SlidingWindowLimit(config.address_limit, config.address_window_seconds)
+        self.replays = ReplayGuard(config.replay_window_seconds)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -197,6 +214,9 @@ class SmsInput(InputChannel):
     ) -> response.HTTPResponse:
         if not self.config.ready:
             return response.text("sms channel not configured", status=503)
+        if not self.address_limit.allow(client_address(request)):
+            logger.info("sms webhook: too many requests from one address")
+            return response.text("too many requests", status=429)
         inbound = check_request(
             request.body, request.headers, self.config.auth_token, self.config.public_url or request.url
         )
@@ -204,6 +224,22 @@ class SmsInput(InputChannel):
             logger.info("sms webhook refused a request: %s", inbound.reason)
             return response.text(inbound.reason, status=inbound.status)
 
+        replay_key = message_key(self.config.sender_key, inbound.message_sid)
+        if not self.replays.first_time(replay_key):
+            logger.info("sms webhook: a MessageSid seen before, not processed again")
+            return _xml("")
+        try:
+            answer = await self._answer(request, inbound, on_new_message)
+        except Exception:
+            self.replays.forget(replay_key)
+            raise
+        if answer.status >= 500:  # not processed: Twilio's retry should be
+            self.replays.forget(replay_key)
+        return answer
+
+    async def _answer(
+        self, request: Request, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> response.HTTPResponse:
         sender_id = conversation_id(self.config.sender_key, inbound.phone)
         text = inbound.text.strip()
         payload = keyword_payload(text) if text else None

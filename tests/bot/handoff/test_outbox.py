@@ -122,3 +122,17 @@ def test_an_entry_sealed_under_another_key_is_kept_but_not_sent(outbox, tmp_path
     assert other.pending_count() == 1
     assert len(outbox.due()) == 1  # the right key still opens it
     other.engine.dispose()
+
+
+def test_intakes_since_counts_one_conversations_intakes_in_the_period(outbox):
+    now = dt.datetime.utcnow().replace(microsecond=0)
+    for _ in range(2):
+        outbox.add_intake(intake(outbox.new_reference()), "conv-count")
+    outbox.add_intake(intake(outbox.new_reference()), "conv-other")
+    withdrawn = outbox.new_reference()
+    outbox.add_intake(intake(withdrawn), "conv-count")
+    assert outbox.intakes_since("conv-count", now - dt.timedelta(days=1)) == 3
+    outbox.withdraw(withdrawn, "conv-count")  # cancelled before it left: gone, and a withdrawal is no intake
+    assert outbox.intakes_since("conv-count", now - dt.timedelta(days=1)) == 2
+    assert outbox.intakes_since("conv-count", now + dt.timedelta(seconds=5)) == 0
+    assert outbox.intakes_since("conv-nobody", now - dt.timedelta(days=1)) == 0

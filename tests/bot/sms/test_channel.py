@@ -3,6 +3,7 @@ handler driven with a stand-in request and a stand-in Rasa."""
 
 import asyncio
 import logging
+import uuid
 from dataclasses import replace
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -40,7 +41,7 @@ YES_NO = [
 
 def twilio_params(**overrides):
     params = {
-        "MessageSid": "SM" + "0" * 32,
+        "MessageSid": "SM" + uuid.uuid4().hex,  # Twilio's id of this one message
         "AccountSid": "AC" + "1" * 32,
         "From": PHONE,
         "To": "+37160000000",
@@ -387,3 +388,59 @@ def test_unexpected_errors_in_the_route_become_503_not_500(caplog):
     with caplog.at_level(logging.DEBUG):
         answer = asyncio.run(handler(broken))
     assert answer.status == 503
+
+
+# --- de-duplication by MessageSid, and the per-address limit ------------------
+
+
+def test_a_repeated_message_sid_is_processed_once_and_answered_empty():
+    rasa = FakeRasa()
+    sms = channel()
+    params = twilio_params(Body="hello")
+    first = post(sms, request_for(params), rasa)
+    again = [post(sms, request_for(params), rasa) for _ in range(2)]
+    assert (first.status, len(rasa.received)) == (200, 1) and first.body.decode() != EMPTY
+    assert [(a.status, a.body.decode()) for a in again] == [(200, EMPTY)] * 2
+    assert len(rasa.received) == 1
+    # only a keyed hash of the sid is kept
+    assert params["MessageSid"] not in repr(vars(sms.replays))
+    # the positive control: the same text with its own MessageSid is processed
+    post(sms, request_for(twilio_params(Body="hello")), rasa)
+    assert len(rasa.received) == 2
+
+
+def test_a_message_that_failed_with_503_is_processed_when_twilio_retries():
+    sms, params = channel(), twilio_params()
+    assert post(sms, request_for(params), FakeRasa(answer=[], fail=True)).status == 503
+    rasa = FakeRasa()
+    assert post(sms, request_for(params), rasa).body.decode() != EMPTY
+    assert len(rasa.received) == 1
+
+
+@pytest.mark.parametrize("sid", [None, "", "SM" + "0" * 70])
+def test_a_request_without_a_usable_message_sid_is_refused(sid):
+    body, headers = signed(twilio_params(MessageSid=sid))
+    inbound = check_request(body, headers, TOKEN, URL)
+    assert (inbound.status, inbound.reason) == (400, "missing MessageSid")
+
+
+def test_past_the_address_limit_requests_get_429_before_anything_else():
+    rasa = FakeRasa()
+    sms = channel(address_limit=2)
+    requests = [request_for(twilio_params(From=f"+3712000000{n}")) for n in range(3)]
+    for request in requests:
+        request.remote_addr = "198.51.100.7"
+    answers = [post(sms, request, rasa).status for request in requests]
+    assert answers == [200, 200, 429]
+    assert len(rasa.received) == 2
+    other = request_for(twilio_params())
+    other.remote_addr = "198.51.100.8"
+    assert post(sms, other, rasa).status == 200
+
+
+def test_limit_settings_reach_the_channel():
+    env = {"TWILIO_AUTH_TOKEN": TOKEN, "SENDER_KEY": KEY, "SMS_RATE_LIMIT_PER_ADDRESS": "9",
+           "RATE_LIMIT_WINDOW_SECONDS": "30", "SMS_REPLAY_WINDOW_SECONDS": "120"}
+    sms = SmsInput(sms_config(load_settings(env)))
+    assert (sms.address_limit.max_messages, sms.address_limit.window_seconds) == (9, 30)
+    assert sms.replays.window_seconds == 120

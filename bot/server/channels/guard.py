@@ -1,0 +1,52 @@
+"""What the channels share for abuse limits: the client's address, the limits
+built from the settings, and the short refusal a person reads (in their
+language, ending with the hotline).
+
+The address is what Sanic sees: behind a reverse proxy, set
+SANIC_PROXIES_COUNT (or SANIC_REAL_IP_HEADER) so that it is the person's and
+not the proxy's, or every person shares one address limit.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, Optional
+
+from bot.contacts.book import contact_book, response_values
+from bot.i18n.catalogs import default_catalogs
+from bot.i18n.responses import ResponseSource, load_sources, render
+from bot.language.registry import registry
+from bot.paths import RESPONSES_FILE
+from bot.server.limits import MessageLimits
+from bot.settings import Settings, load_settings
+
+TOO_MANY_MESSAGES = "utter_too_many_messages"
+
+
+def client_address(request: Any) -> str:
+    """The address a request came from (after Sanic's proxy settings), or "unknown"."""
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "unknown")
+
+
+def message_limits(settings: Settings) -> MessageLimits:
+    return MessageLimits(
+        per_address=max(1, settings.rate_limit_per_address),
+        per_conversation=max(1, settings.rate_limit_per_conversation),
+        window_seconds=max(1.0, settings.rate_limit_window_seconds),
+    )
+
+
+@lru_cache(maxsize=1)
+def _source() -> ResponseSource:
+    return load_sources(RESPONSES_FILE)[TOO_MANY_MESSAGES]
+
+
+@lru_cache(maxsize=1)
+def _values() -> Dict[str, str]:
+    return response_values(contact_book(), load_settings().retention_days)
+
+
+def too_many_messages(lang: Optional[str], channel: Optional[str] = None) -> str:
+    """The refusal in `lang` if it is enabled, else in the default language."""
+    language = registry().supported(lang) or registry().default
+    return render(_source(), language, default_catalogs(), _values(), channel)["text"]
