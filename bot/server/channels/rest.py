@@ -2,7 +2,8 @@
 
 Rasa's stock RestInput answers an empty body with HTTP 500 and lets the client
 choose the input channel name; this one validates first and tags messages as
-`rest`.
+`rest`. The conversation id is `rest-` + the sender; a sender in another
+channel's namespace (`sms-…`, `web-…`) gets 400 (bot.server.channels.conversation_ids).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.server.channels.conversation_ids import rest_conversation_id
 from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
 from bot.vocabulary import REST
@@ -60,6 +62,8 @@ class ValidatedRestInput(RestInput):
         async def receive(request: Request) -> response.HTTPResponse:
             try:
                 parsed = parse_rest_request(request.body)
+                # REST conversations live in their own namespace: `sms-…` or `web-…` is refused.
+                sender = rest_conversation_id(parsed["sender"])
             except ValueError as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
@@ -68,7 +72,7 @@ class ValidatedRestInput(RestInput):
                     UserMessage(
                         parsed["message"],
                         collector,
-                        parsed["sender"],
+                        sender,
                         input_channel=self.name(),
                         metadata=parsed["metadata"],
                     )
