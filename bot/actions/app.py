@@ -1,4 +1,8 @@
-"""The action server: rasa-sdk's /webhook and /health, plus the web chat at /chat."""
+"""The action server: rasa-sdk's /webhook and /health, on an internal listener only.
+
+The web chat page is not here: the Rasa server's web channel serves it
+(bot.server.channels.web), next to the socket.io it talks to.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 
 from bot.handoff import service as handoff_service
-from bot.i18n.catalogs import default_catalogs
 from bot.settings import Settings, load_settings
-from bot.web.page import chat_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +26,6 @@ def create_action_app(settings: Settings) -> Sanic:
         logger.error("action server error on %s", request.path, exc_info=exception)
         status = getattr(exception, "status_code", 500)
         return response.json({"error": "internal error" if status >= 500 else str(exception)}, status=status)
-
-    app.blueprint(chat_blueprint(settings, default_catalogs()))
 
     @app.listener("after_server_start")
     async def start_outbox(app, loop):
