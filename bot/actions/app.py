@@ -1,8 +1,11 @@
-"""The action server: rasa-sdk's /webhook and /health, plus the web chat at /chat.
+"""The action server: rasa-sdk's /webhook and /health, on an internal listener only.
 
-Bodies larger than ACTIONS_MAX_BODY_BYTES get 413 from Sanic before any handler
-runs; a /webhook body that is not an action call (bad JSON, nested too deep,
-the wrong shape, a broken deflate stream) gets 400, never 500.
+The web chat page is not here: the Rasa server's web channel serves it
+(bot.server.channels.web), next to the socket.io it talks to. /webhook answers
+only the Rasa server (bot/actions/gate.py). Bodies larger than
+ACTIONS_MAX_BODY_BYTES get 413 from Sanic before any handler runs; a /webhook
+body that is not an action call (bad JSON, nested too deep, the wrong shape, a
+broken deflate stream) gets 400, never 500.
 """
 
 from __future__ import annotations
@@ -18,9 +21,7 @@ from sanic.request import Request
 
 from bot.actions.gate import guard_webhook
 from bot.handoff import service as handoff_service
-from bot.i18n.catalogs import default_catalogs
 from bot.settings import ACTION_SERVER_SECRETS, Settings, load_settings, require_real_secrets
-from bot.web.page import chat_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def create_action_app(settings: Settings) -> Sanic:
         logger.error("action server error on %s", request.path, exc_info=exception)
         status = getattr(exception, "status_code", 500)
         return response.json({"error": "internal error" if status >= 500 else str(exception)}, status=status)
-
-    app.blueprint(chat_blueprint(settings, default_catalogs()))
 
     @app.listener("after_server_start")
     async def start_outbox(app, loop):

@@ -47,7 +47,7 @@
 
   const config = body.dataset;
   const quickExitUrl = safeExitUrl(config.quickExitUrl);
-  const staticPrefix = config.static || "/chat/static";
+  const staticPrefix = config.static || "chat/static";
 
   const strings = {
     typing: config.typing || "",
@@ -61,7 +61,7 @@
   const src = query.src;
 
   let socket = null;
-  let sessionId = null; // only ever kept in this variable
+  let sessionId = null; // issued by the server; only ever kept in this variable
   let sessionReady = false; // connected and session confirmed
   let greeted = false;
   let pending = []; // messages typed while offline, sent once the session is back
@@ -268,6 +268,11 @@
       const id = typeof data === "string" ? data : data && data.session_id;
       if (typeof id !== "string" || !id) {
         return;
+      }
+      // The server issues the id; it answers an id it cannot vouch for with a
+      // fresh one: a new conversation, which gets its own greeting.
+      if (sessionId && id !== sessionId) {
+        greeted = false;
       }
       sessionId = id;
       sessionReady = true;

@@ -1,13 +1,15 @@
-"""The web chat page at /chat, served by the action server.
+"""The web chat page, served by the Rasa server's web channel at /webhooks/web/chat.
 
 The page is a template filled with catalog strings for the language asked
-for in `?lang=`; the widget (chat.js) talks to Rasa's socket.io channel.
+for in `?lang=`; the widget (chat.js) talks to the socket.io channel of the
+same server, on the same origin (bot.server.channels.web), so no CORS is needed.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from string import Template
 from typing import Dict
 from urllib.parse import urlsplit
@@ -64,10 +66,19 @@ def _socket_origins(socket_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc} {ws_scheme}://{parts.netloc}"
 
 
-def security_headers(settings: Settings) -> Dict[str, str]:
+def _own_websocket_origins(host: str) -> str:
+    """ws:// and wss:// of the page's own host: browsers that predate CSP 3 do not count them as 'self'."""
+    if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?", host or ""):
+        return ""
+    return f"ws://{host} wss://{host}"
+
+
+def security_headers(settings: Settings, host: str = "") -> Dict[str, str]:
+    """The page's headers; `host` is the one the page was asked for (its socket.io lives there)."""
+    sources = " ".join(s for s in (_own_websocket_origins(host), _socket_origins(settings.chat_socket_url)) if s)
     csp = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self' {_socket_origins(settings.chat_socket_url)}; "
+        f"connect-src 'self' {sources}; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
     )
     return {
@@ -79,9 +90,9 @@ def security_headers(settings: Settings) -> Dict[str, str]:
 
 
 def chat_blueprint(settings: Settings, catalogs: Catalogs) -> Blueprint:
+    """GET chat, chat/strings.json and chat/static/<name>, below the prefix the blueprint is mounted at."""
     template = Template((WEB_DIR / "chat.html").read_text(encoding="utf-8"))
-    headers = security_headers(settings)
-    blueprint = Blueprint("web_chat")
+    blueprint = Blueprint("paligs_web_chat_page")
 
     def language_from(request: Request) -> str:
         return registry().supported(request.args.get("lang")) or registry().default
@@ -94,15 +105,18 @@ def chat_blueprint(settings: Settings, catalogs: Catalogs) -> Blueprint:
             lang=lang,
             socket_url=settings.chat_socket_url,
             quick_exit_url=settings.quick_exit_url,
-            static="/chat/static",
+            # wherever the page is mounted (…/webhooks/web/chat), its assets sit below it
+            static=request.path.rstrip("/") + "/static",
         )
         page = template.substitute({k: html.escape(str(v), quote=True) for k, v in values.items()})
-        return response.html(page, headers=headers)
+        return response.html(page, headers=security_headers(settings, request.host))
 
     @blueprint.get("/chat/strings.json")
     async def chat_strings(request: Request) -> response.HTTPResponse:
         strings = ui_strings(catalogs.translator(language_from(request)))
-        return response.json(strings, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+        return response.json(
+            strings, headers=security_headers(settings), dumps=lambda o: json.dumps(o, ensure_ascii=False)
+        )
 
     @blueprint.get("/chat/static/<name>")
     async def chat_static(request: Request, name: str) -> response.HTTPResponse:

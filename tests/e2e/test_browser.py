@@ -30,7 +30,7 @@ def page():
 
 
 def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
-    page.goto(f"{servers.actions_url}/chat?lang=ru&src=qr-test")
+    page.goto(f"{servers.chat_url}?lang=ru&src=qr-test")
     see(page.locator("html")).to_have_attribute("lang", "ru")
     see(page.locator("#quick-exit")).to_have_text(expect.phrase("ru", "web", "Quick exit"))
     see(page.locator("#messages")).to_have_attribute("role", "log")
@@ -56,12 +56,12 @@ def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
     assert "/chat" not in page.url
     # Nothing left on the device for the chat's origin: no cookies, no local storage.
     assert page.context.storage_state() == {"cookies": [], "origins": []}
-    page.goto(f"{servers.actions_url}/health")
+    page.goto(f"{servers.rasa_url}/")
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
 
 
 def test_typing_a_message_and_the_quick_exit_button(servers, neutral_site, page):
-    page.goto(f"{servers.actions_url}/chat?lang=en")
+    page.goto(f"{servers.chat_url}?lang=en")
     see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", "en")[:40], timeout=60_000)
     page.fill("#input", "what is the hotline number")
     page.keyboard.press("Enter")
@@ -75,17 +75,17 @@ def test_chat_page_headers_and_budget(servers):
 
     import requests
 
-    page = requests.get(f"{servers.actions_url}/chat?lang=lv", timeout=30)
+    page = requests.get(f"{servers.chat_url}?lang=lv", timeout=30)
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert page.headers["Referrer-Policy"] == "no-referrer"
     total = len(gzip.compress(page.content))
     for name in ("chat.js", "chat.css", "socket.io.min.js"):
-        asset = requests.get(f"{servers.actions_url}/chat/static/{name}", timeout=30)
+        asset = requests.get(f"{servers.chat_url}/static/{name}", timeout=30)
         assert asset.status_code == 200
         total += len(gzip.compress(asset.content))
     assert total <= 60 * 1024
-    assert requests.get(f"{servers.actions_url}/chat/static/..%2Fpage.py", timeout=30).status_code == 404
-    strings = requests.get(f"{servers.actions_url}/chat/strings.json?lang=ru", timeout=30).json()
+    assert requests.get(f"{servers.chat_url}/static/..%2Fpage.py", timeout=30).status_code == 404
+    strings = requests.get(f"{servers.chat_url}/strings.json?lang=ru", timeout=30).json()
     assert strings["send"] == expect.phrase("ru", "web", "Send")
 
 
@@ -94,7 +94,7 @@ def test_a_whole_self_check_in_the_widget(servers, page):
     from bot.screening.indicators import indicator_set
 
     lang = "lv"
-    page.goto(f"{servers.actions_url}/chat?lang={lang}")
+    page.goto(f"{servers.chat_url}?lang={lang}")
     see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", lang)[:40], timeout=60_000)
 
     def tap(title):
@@ -131,7 +131,7 @@ def test_consent_and_a_reference_code_in_the_widget(servers, page):
     import re
 
     lang = "en"
-    page.goto(f"{servers.actions_url}/chat?lang={lang}")
+    page.goto(f"{servers.chat_url}?lang={lang}")
     see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", lang)[:40], timeout=60_000)
 
     def tap(title):  # the exact title: "Send" must not pick "Do not send"

@@ -12,7 +12,7 @@ from bot.screening.indicators import indicator_set
 from bot.server.stores import REDACTED
 from tests.support import expect, stored
 from tests.support.chat import Chat, answer_all, start
-from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
+from tests.support.servers import INTAKE_SECRET, PortalServer, conversation_id, running_servers
 
 PHONE = "+371 2000 1234"
 SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}
@@ -89,13 +89,13 @@ def test_a_screening_in_russian_ends_in_exactly_one_intake(stack):
     assert len([r for r in portal.intakes() if r["reference"] == reference]) == 1
     # The number was typed in the chat, but is nowhere in clear: tracker store, outbox.
     # First the positive controls: both files hold this conversation, the reply with the number too.
-    events = stored.tracker_events(servers.log_dir / "tracker.db", chat.me)
+    events = stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(chat.me))
     assert any(json.loads(e["data"]).get("text") == REDACTED for e in events), "the contact reply was not stored"
     assert any(e["action_name"] == "action_handoff_submit" for e in events)
     outbox = stored.rows(servers.log_dir / "outbox.db", "SELECT * FROM outbox WHERE reference = ?", reference)
     assert [entry["kind"] for entry in outbox] == ["intake"]
     digits = PHONE.replace(" ", "")[-8:]
-    for db, this_conversation in (("tracker.db", chat.me), ("outbox.db", reference)):
+    for db, this_conversation in (("tracker.db", conversation_id(chat.me)), ("outbox.db", reference)):
         everything = stored.everything(servers.log_dir / db)
         assert this_conversation in everything, db
         assert "2000 1234" not in everything and digits not in everything.replace(" ", ""), db
@@ -153,9 +153,10 @@ def test_delete_my_data_withdraws_the_intake_and_erases_the_conversation(stack):
     chat = Chat(servers, "ru")
     reference = reference_in(hand_off(chat, contact=True))
     wait_for(portal, reference)
-    assert stored.tracker_events(servers.log_dir / "tracker.db", chat.me)  # the file that holds the conversation
+    # the file that holds the conversation
+    assert stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(chat.me))
     texts = chat.say("удалить мои данные")
     assert reference[:4] in texts[0] and reference[4:] in texts[0]
     [intake] = wait_for(portal, reference, status="withdrawn")
     assert intake["contact_sealed"] is None and intake["contact_erased_at"] and intake["contact_key_id"] is None
-    assert stored.tracker_events(servers.log_dir / "tracker.db", chat.me) == []
+    assert stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(chat.me)) == []

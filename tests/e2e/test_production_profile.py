@@ -7,7 +7,7 @@ import redis
 import sqlalchemy as sa
 
 from tests.support import expect
-from tests.support.servers import running_servers
+from tests.support.servers import conversation_id, running_servers
 from tests.support.services import REDIS_URL, temporary_postgres_database
 
 
@@ -40,9 +40,10 @@ def test_conversation_with_postgres_tracker_and_redis_locks(tmp_path):
         engine = sa.create_engine(db_url)
         with engine.connect() as connection:
             stored = connection.execute(
-                sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": me}).scalar()
+                sa.text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": conversation_id(me)}).scalar()
         engine.dispose()
         assert stored > 5
         assert servers.tracker(me)["slots"]["language"] == "ru"
 
-    assert any("paligs" in command and me in command for command in seen_commands), seen_commands[:20]
+    locked = conversation_id(me)
+    assert any("paligs" in command and locked in command for command in seen_commands), seen_commands[:20]

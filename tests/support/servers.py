@@ -1,25 +1,34 @@
-"""Start the real Rasa server and action server on free ports for a test session."""
+"""Start the real Rasa server and action server on free ports for a test session.
+
+The Rasa server runs as in production: channels only, no HTTP API, no CORS.
+Tests read a conversation's tracker from the tracker store itself, read-only,
+with Rasa's own store class (`Servers.tracker`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 import requests
 
+from bot.server.channels.conversation_ids import namespace_of, rest_conversation_id
 from tests.support import stored
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 MODEL = REPO / "models" / "paligs.tar.gz"
-TOKEN = "e2e-test-token"
+CHAT_PATH = "/webhooks/web/chat"
 
 
 def free_port() -> int:
@@ -28,16 +37,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def conversation_id(sender: str) -> str:
+    """The conversation id the servers use: ids of a channel namespace (`web-…`, `sms-…`) as they
+    are, a bare REST sender as the REST channel stores it (`rest-` + sender)."""
+    return sender if namespace_of(sender) else rest_conversation_id(sender)
+
+
+@functools.lru_cache(maxsize=1)
+def model_domain() -> Any:
+    """The domain inside the trained model, the one the running Rasa server uses."""
+    from rasa.shared.core.domain import Domain
+
+    with tarfile.open(MODEL) as archive:
+        member = next(m for m in archive.getmembers() if m.name.endswith("components/domain_provider/domain.yml"))
+        return Domain.from_yaml(archive.extractfile(member).read().decode("utf-8"))
+
+
+def read_only_store(tracker_db_url: str) -> Any:
+    """Rasa's SQLTrackerStore over a read-only connection: an SQLite file opened with mode=ro
+    (a missing file fails instead of being created), PostgreSQL in read-only transactions."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from sqlalchemy.engine import make_url
+
+    url = make_url(tracker_db_url)
+    if url.drivername.split("+")[0] == "sqlite":
+        path = Path(url.database).resolve()
+        assert path.is_file(), f"{path} does not exist"
+        url = make_url(f"sqlite:///file:{path}?mode=ro&uri=true")
+    else:
+        url = url.update_query_dict({"options": "-c default_transaction_read_only=on"})
+    # A full URL as `host` is used as it is (SQLTrackerStore.get_db_url).
+    return SQLTrackerStore(domain=model_domain(), host=url.render_as_string(hide_password=False))
+
+
 @dataclass
 class Servers:
     rasa_url: str
     actions_url: str
     tracker_db_url: str
     log_dir: Path
-    token: str = TOKEN
     actions_command: Optional[list] = None
     env: Optional[Dict[str, str]] = None
     actions_process: Optional[subprocess.Popen] = None
+    _store: Any = field(default=None, repr=False)
+
+    @property
+    def chat_url(self) -> str:
+        """The web chat page, on the Rasa server's public listener."""
+        return self.rasa_url + CHAT_PATH
 
     def kill_actions(self) -> None:
         """SIGKILL, as a crash would: no shutdown handler runs."""
@@ -60,11 +107,15 @@ class Servers:
         return reply.json()
 
     def tracker(self, sender: str) -> dict:
-        reply = requests.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.token}, timeout=30
-        )
-        reply.raise_for_status()
-        return reply.json()
+        """A conversation's state as Rasa's tracker API would give it (slots, active_loop, events),
+        read from the tracker store. `sender` is a conversation id or a bare REST sender."""
+        from rasa.shared.core.trackers import EventVerbosity
+
+        if self._store is None:
+            self._store = read_only_store(self.tracker_db_url)
+        tracker = asyncio.run(self._store.retrieve_full_tracker(conversation_id(sender)))
+        assert tracker is not None, f"the tracker store holds no conversation {conversation_id(sender)!r}"
+        return tracker.current_state(EventVerbosity.AFTER_RESTART)
 
     def logs(self) -> str:
         return "".join(p.read_text("utf-8", "replace") for p in sorted(self.log_dir.glob("*.log")))
@@ -104,11 +155,10 @@ def running_servers(
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
-        "RASA_TOKEN": TOKEN,
         "TRACKER_DB_URL": tracker_db_url,
         "LOCK_STORE_URL": lock_store_url,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "CHAT_SOCKET_URL": f"http://127.0.0.1:{rasa_port}",
+        "CHAT_SOCKET_URL": "",  # the page's own origin
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
         "SENDER_KEY": "e2e-sender-key",
@@ -125,8 +175,7 @@ def running_servers(
         actions_command, cwd=REPO, env=env, stdout=actions_log.open("w"), stderr=subprocess.STDOUT
     )
     rasa = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--enable-api", "--auth-token", TOKEN, "--cors", "*",
-         "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),
+        [str(BIN / "rasa"), "run", "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
         cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
     )
@@ -146,6 +195,8 @@ def running_servers(
     finally:
         _stop(rasa)
         _stop(servers.actions_process if "servers" in locals() else actions)
+        if "servers" in locals() and servers._store is not None:
+            servers._store.engine.dispose()
 
 
 PORTAL_PY = REPO / ".venv" / "portal" / "bin" / "python"

@@ -2,8 +2,10 @@
 
 Rasa's stock RestInput answers an empty body with HTTP 500 and lets the client
 choose the input channel name; this one validates first and tags messages as
-`rest`. Past the abuse limits (per client address and per conversation) it
-answers 429 with a short reason and the person's refusal text.
+`rest`. The conversation id is `rest-` + the sender; a sender in another
+channel's namespace (`sms-…`, `web-…`) gets 400 (bot.server.channels.conversation_ids).
+Past the abuse limits (per client address and per conversation) it answers 429
+with a short reason and the person's refusal text.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.server.channels.conversation_ids import rest_conversation_id
 from bot.server.channels.guard import client_address, message_limits, too_many_messages
 from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
@@ -69,9 +72,11 @@ class ValidatedRestInput(RestInput):
         async def receive(request: Request) -> response.HTTPResponse:
             try:
                 parsed = parse_rest_request(request.body)
+                # REST conversations live in their own namespace: `sms-…` or `web-…` is refused.
+                sender = rest_conversation_id(parsed["sender"])
             except ValueError as error:
                 return response.json({"error": str(error)}, status=400)
-            verdict = limits.check(client_address(request), parsed["sender"])
+            verdict = limits.check(client_address(request), sender)
             if not verdict.allowed:
                 text = too_many_messages(parsed["metadata"].get("lang"))
                 return response.json({"error": verdict.value, "text": text}, status=429, headers=retry_after)
@@ -81,7 +86,7 @@ class ValidatedRestInput(RestInput):
                     UserMessage(
                         parsed["message"],
                         collector,
-                        parsed["sender"],
+                        sender,
                         input_channel=self.name(),
                         metadata=parsed["metadata"],
                     )
