@@ -4,8 +4,8 @@ A record factory rather than a handler filter: Rasa and Sanic add handlers after
 our code is loaded, and some loggers do not propagate to the root; the factory
 sees every record of every logger. Log lines carry no sign of whose text they
 quote, so the whole line is redacted, bot texts included; conversation ids,
-message ids and hashes (long hex, UUIDs) are left alone so operators can follow
-a conversation. Rasa's structlog lines are JSON with non-ASCII escaped
+message ids, hashes, object addresses and long decimals (confidences, timestamps)
+are left alone so that operators can follow a conversation. Rasa's structlog lines are JSON with non-ASCII escaped
 (\\u0434); those escapes are read back first, or a number in Arabic-Indic
 digits would pass unseen.
 """
@@ -19,8 +19,12 @@ from bot.privacy.redaction import redact
 
 ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
 IDENTIFIER = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|(?=[0-9a-f]*[a-f])[0-9a-f]{12,})(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z+.])(?:"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # message ids
+    r"|(?=[0-9a-f]*[a-f])[0-9a-f]{12,}"  # conversation ids, hashes
+    r"|0x[0-9a-fA-F]+"  # object addresses in reprs
+    r"|\d+\.\d{5,}(?:e-?\d+)?"  # confidences, timestamps
+    r")(?![0-9A-Za-z.])"
 )
 
 

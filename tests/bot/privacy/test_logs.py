@@ -12,12 +12,16 @@ from bot.privacy.logs import redact_log_text
 
 SMS_ID = "sms-0123456789abcdef0123456789abcd12"  # 7+ decimal digits in a row, as hashes often have
 MESSAGE_ID = "3f2a9b81-2345-4789-a123-456789012345"
+CONFIDENCE, TIMESTAMP = 0.9814256947473244, 1764505423.1234567
+ADDRESS = "<rasa.shared.core.events.DefinePrevUserUtteredFeaturization object at 0x7fadc1234567>"
+KEPT = (SMS_ID, MESSAGE_ID, str(CONFIDENCE), str(TIMESTAMP), ADDRESS)
 
 
 def structlog_line(text: str) -> str:
     """What Rasa's JSONRenderer prints for a parsed message (ensure_ascii escapes)."""
     return json.dumps({"event": "processor.message.parse", "parse_data_text": text, "sender_id": SMS_ID,
-                       "message_id": MESSAGE_ID, "level": "debug"})
+                       "message_id": MESSAGE_ID, "parse_data_intent": {"confidence": CONFIDENCE},
+                       "timestamp": TIMESTAMP, "prediction_events": [ADDRESS], "level": "debug"})
 
 
 @pytest.mark.parametrize(
@@ -36,10 +40,18 @@ def test_log_lines_lose_personal_data_and_keep_identifiers(line, raw, placeholde
     redacted = redact_log_text(line)
     assert placeholder in redacted
     assert raw not in redacted and raw.encode("unicode_escape").decode() not in redacted
-    if SMS_ID in line:
-        assert SMS_ID in redacted
-    if MESSAGE_ID in line:
-        assert MESSAGE_ID in redacted
+    for identifier in KEPT:
+        assert (identifier in line) <= (identifier in redacted), identifier
+
+
+def test_identifiers_survive_in_every_line():
+    line = structlog_line("my number is +371 2000 1234")
+    assert all(identifier in line for identifier in KEPT)  # the control: they are all there
+    redacted = redact_log_text(line)
+    assert all(identifier in redacted for identifier in KEPT) and "2000 1234" not in redacted
+    # but a phone number is no identifier, however it is written
+    for number in ("+371.20001234", "20001234.5", "8-029-123-45-67", "tel20001234"):
+        assert "[phone]" in redact_log_text(f"text: {number}"), number
 
 
 def test_non_ascii_is_read_back_but_surrogates_are_not():
