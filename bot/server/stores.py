@@ -2,7 +2,8 @@
 
 Rasa's SQLTrackerStore and RedisLockStore take host/port/db pieces; our
 settings are URLs (12-factor), so these factories translate. The tracker store
-also keeps two privacy promises (PrivateSQLTrackerStore). Referenced from
+also keeps the privacy promises (PrivateSQLTrackerStore), and building it installs
+log redaction in the Rasa process (bot/privacy/logs.py). Referenced from
 endpoints.yml as `type: bot.server.stores.EnvTrackerStore` / `bot.server.stores.EnvLockStore`.
 """
 
@@ -18,6 +19,8 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.privacy import logs
+from bot.privacy.redaction import redact
 from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
@@ -80,17 +83,38 @@ def contact_replies(events: List[Event]) -> Set[int]:
     return found
 
 
-def redacted(data: Dict[str, Any]) -> Dict[str, Any]:
+def sealed(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A contact reply as stored: nothing of what was typed."""
     data = dict(data, text=REDACTED)
     if isinstance(data.get("parse_data"), dict):
         data["parse_data"] = dict(data["parse_data"], text=REDACTED, entities=[])
     return data
 
 
+def redacted(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A user message as stored: personal data in its text, in the parse data's text
+    and in entity values replaced by placeholders. The running turn keeps the
+    original (the tracker in memory); only the stored copy changes."""
+    data = _with_text_redacted(data, "text")
+    if isinstance(data.get("parse_data"), dict):
+        parse_data = _with_text_redacted(data["parse_data"], "text")
+        if isinstance(parse_data.get("entities"), list):
+            parse_data["entities"] = [_with_text_redacted(e, "value") for e in parse_data["entities"]]
+        data["parse_data"] = parse_data
+    return data
+
+
+def _with_text_redacted(item: Any, key: str) -> Any:
+    if isinstance(item, dict) and isinstance(item.get(key), str):
+        return dict(item, **{key: redact(item[key])})
+    return item
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    """Rasa's SQL tracker store, plus two promises of the handoff: a typed contact
-    detail never reaches the database in clear, and "delete my data" removes the
-    whole conversation. (No event broker is used: events leave only through here.)"""
+    """Rasa's SQL tracker store, plus the privacy promises: a typed contact detail
+    never reaches the database in clear, other personal data in a user message is
+    replaced by placeholders, and "delete my data" removes the whole conversation.
+    (No event broker is used: events leave only through here.)"""
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         events = list(tracker.events)
@@ -107,6 +131,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 event = events[index]
                 data = event.as_dict()
                 if index in hidden:
+                    data = sealed(data)
+                elif isinstance(event, UserUttered):
                     data = redacted(data)
                 session.add(
                     self.SQLEvent(
@@ -127,6 +153,7 @@ class EnvTrackerStore:
     def __new__(cls, domain=None, event_broker=None, host=None, **_: Any) -> SQLTrackerStore:  # type: ignore[misc]
         # Every `rasa run` builds its tracker store first: the Rasa server's startup check.
         require_real_secrets(RASA_SERVER_SECRETS)
+        logs.install()  # built when the model loads, before the first message is handled
         arguments = sql_store_arguments(load_settings().tracker_db_url)
         return PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
 
