@@ -86,7 +86,7 @@ def parser() -> argparse.ArgumentParser:
     i18n.add_argument("task", choices=["extract", "update", "compile", "check"])
     i18n.set_defaults(handler=_cmd_i18n)
 
-    serve = commands.add_parser("serve-actions", help="run the action server with the web chat")
+    serve = commands.add_parser("serve-actions", help="run the action server (internal: only the Rasa server calls it)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=5055)
     serve.set_defaults(handler=_cmd_serve_actions)

@@ -89,7 +89,7 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         intake_secret=env.get("INTAKE_SECRET", ""),
         retention_days=int(env.get("TRACKER_RETENTION_DAYS", "30")),
         timezone=env.get("PALIGS_TIMEZONE", "Europe/Riga"),
-        chat_socket_url=env.get("CHAT_SOCKET_URL", "http://localhost:5005"),
+        chat_socket_url=env.get("CHAT_SOCKET_URL", ""),
         quick_exit_url=env.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather"),
         outbox_db_url=env.get("OUTBOX_DB_URL", "sqlite:///var/outbox.db"),
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),

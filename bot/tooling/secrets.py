@@ -16,6 +16,8 @@ from typing import Callable
 # those services and are left for the operator to fill in.
 SECRETS = ("RASA_TOKEN", "SENDER_KEY", "INTAKE_SECRET", "ACTION_SERVER_SECRET", "PORTAL_SESSION_SECRET",
            "POSTGRES_PASSWORD")
+# Settings whose .env.example value suits a development machine, not production.
+PRODUCTION_VALUES = {"RATE_LIMIT_PER_ADDRESS": "300", "RATE_LIMIT_PER_CONVERSATION": "30"}
 # The portal's key ring: "kid:base64 of 32 bytes" (portal/settings.py parse_key_ring).
 DATA_KEY = "PORTAL_DATA_KEY"
 _ASSIGNMENT = re.compile(r"^(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
@@ -44,5 +46,7 @@ def fresh_env(
             line = f"{name}={data_key()}"
         elif name == "PALIGS_ENV":
             line = "PALIGS_ENV=production"
+        elif name in PRODUCTION_VALUES:
+            line = f"{name}={PRODUCTION_VALUES[name]}"
         lines.append(line)
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ def test_the_template_is_refused_in_production_and_the_fresh_file_is_not():
     assert fresh["PALIGS_ENV"] == "production"
     assert secret_problems(needed | set(SECRETS), fresh) == []
     assert fresh["PORTAL_DATA_KEY"].startswith("k1:")
+    assert (fresh["RATE_LIMIT_PER_ADDRESS"], fresh["RATE_LIMIT_PER_CONVERSATION"]) == ("300", "30")
     assert set(parse(template)) == set(fresh)  # nothing lost, nothing added
 
 
