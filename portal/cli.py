@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 
 from portal import __version__
 from portal.i18n import DEFAULT_LANGUAGE
-from portal.settings import Settings, SettingsError, new_key_entry
+from portal.settings import SERVE_SECRETS, Settings, SettingsError, new_key_entry, require_real_secrets
 from portal.vocabulary import PROVIDERS, ROLES, STAFF_LANGUAGES
 
 
@@ -115,10 +115,6 @@ def cmd_users(settings: Settings, args) -> int:
 
 
 def cmd_keys(settings: Settings, args) -> int:
-    if args.action == "new":
-        print(new_key_entry(args.kid))
-        return 0
-
     from portal import audit
     from portal.keys import rotate
 
@@ -265,7 +261,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "keys" and args.action == "new":  # needs no settings: it makes one
+        print(new_key_entry(args.kid))
+        return 0
     try:
+        if args.command == "serve":
+            require_real_secrets(SERVE_SECRETS)  # before anything else reads them
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)

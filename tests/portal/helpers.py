@@ -28,7 +28,7 @@ from portal import signing
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-INTAKE_SECRET = "test-intake-secret"
+INTAKE_SECRET = "test-intake-secret-of-at-least-32-bytes"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -183,6 +183,7 @@ def server_env(db_url: str, tmp: Path, **extra: str) -> dict:
         "PORTAL_DATA_KEY": key_entry("test1"),
         "PORTAL_SESSION_SECRET": secrets.token_urlsafe(32),
         "INTAKE_SECRET": INTAKE_SECRET,
+        "PALIGS_ENV": "production",  # real secrets, as in production: the startup check must let them through
         "PORTAL_VAR_DIR": str(tmp),
         "PORTAL_PUBLIC_URL": "https://portal.example.lv",
         "PORTAL_COOKIE_SECURE": "true",

@@ -3,6 +3,7 @@
 import json
 import re
 
+import httpx
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -91,3 +92,28 @@ def test_configuration_errors_are_clear(cli_env):
     assert result.returncode == 2 and "must be 32 bytes" in result.stderr
     result = cli_env.cli("purge", extra_env={"PORTAL_DB_URL": "mysql://x"})
     assert result.returncode == 2 and "PORTAL_DB_URL" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["INTAKE_SECRET", "PORTAL_SESSION_SECRET", "PORTAL_DATA_KEY"])
+def test_serve_refuses_a_change_me_secret_outside_development(cli_env, variable):
+    weak = {variable: "change-me-" + "x" * 40, "PALIGS_ENV": "production"}
+    result = cli_env.cli("serve", "--port", str(helpers.free_port()), extra_env=weak)
+    assert result.returncode != 0 and variable in result.stderr and "change-me" in result.stderr
+    # PALIGS_ENV unset counts as production
+    unset = {key: value for key, value in cli_env.env.items() if key != "PALIGS_ENV"}
+    result = helpers.Server("", cli_env.db_url, {**unset, variable: ""}, None, cli_env.log, "sqlite").cli(
+        "serve", "--port", str(helpers.free_port()))
+    assert result.returncode != 0 and variable in result.stderr
+
+
+def test_serve_starts_with_real_secrets_in_production(cli_env):
+    """The positive control: the same command with real secrets serves."""
+    with helpers.running_server(cli_env.db_url, cli_env.log.parent, "sqlite",
+                                PALIGS_ENV="production") as server:
+        assert httpx.get(server.base_url + "/health").status_code == 200
+
+
+def test_outside_development_the_data_key_is_required(cli_env):
+    result = cli_env.cli("purge", extra_env={"PORTAL_DATA_KEY": "", "PALIGS_ENV": "production"})
+    assert result.returncode == 2 and "PORTAL_DATA_KEY is required" in result.stderr
+    assert not (cli_env.log.parent / "portal-data.key").exists()

@@ -8,7 +8,14 @@ import re
 import pytest
 
 from portal import crypto, i18n, intakes, notify, signing, stats
-from portal.settings import Settings, SettingsError, normalise_db_url, parse_key_ring
+from portal.settings import (
+    SERVE_SECRETS,
+    Settings,
+    SettingsError,
+    normalise_db_url,
+    parse_key_ring,
+    secret_problems,
+)
 from portal.validation import ValidationError, validate_intake
 from tests.portal import helpers
 
@@ -143,16 +150,47 @@ def test_a_bare_key_gets_an_id():
 
 
 def test_settings_read_only_what_they_are_given(tmp_path):
-    settings = Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "INTAKE_SECRET": "s",
+    settings = Settings.from_env({"PALIGS_ENV": "development", "PORTAL_VAR_DIR": str(tmp_path), "INTAKE_SECRET": "s",
                                   "PORTAL_CONTACT_RETENTION_DAYS": "7", "SMTP_URL": "smtp://127.0.0.1:1025"})
     assert settings.db_url == "sqlite+aiosqlite:///var/portal.db"
     assert settings.contact_retention_days == 7 and settings.closed_retention_days == 180
     # embedded mode: local secrets generated once, private, and reused
     key_file = tmp_path / "portal-data.key"
     assert key_file.stat().st_mode & 0o777 == 0o600
-    assert Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path)}).data_keys == settings.data_keys
+    development = {"PALIGS_ENV": "development", "PORTAL_VAR_DIR": str(tmp_path)}
+    assert Settings.from_env(development).data_keys == settings.data_keys
     with pytest.raises(SettingsError, match="PORTAL_IDLE_MINUTES"):
-        Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "PORTAL_IDLE_MINUTES": "soon"})
+        Settings.from_env({**development, "PORTAL_IDLE_MINUTES": "soon"})
+
+
+@pytest.mark.parametrize("environment", [{}, {"PALIGS_ENV": "production"}, {"PALIGS_ENV": "staging"}])
+def test_outside_development_no_data_key_is_generated(tmp_path, environment):
+    with pytest.raises(SettingsError, match="PORTAL_DATA_KEY is required"):
+        Settings.from_env({**environment, "PORTAL_VAR_DIR": str(tmp_path)})
+    assert not (tmp_path / "portal-data.key").exists()
+    # positive control: with a real key, production settings load
+    assert Settings.from_env({**environment, "PORTAL_DATA_KEY": helpers.key_entry("k1")}).data_keys[0][0] == "k1"
+
+
+REAL = "r" * 32
+
+
+@pytest.mark.parametrize(
+    "env, problems",
+    [
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": REAL}, []),
+        ({"INTAKE_SECRET": "", "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": REAL}, ["INTAKE_SECRET is empty"]),
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": "change-me-" + REAL, "PORTAL_DATA_KEY": REAL},
+         ["PORTAL_SESSION_SECRET still holds the published change-me value"]),
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": "k1:c2hvcnQ="},
+         ["PORTAL_DATA_KEY is shorter than 32 bytes"]),
+        ({"PALIGS_ENV": "development"}, []),
+        ({"PALIGS_ENV": "Production"}, ["INTAKE_SECRET is empty", "PORTAL_SESSION_SECRET is empty",
+                                        "PORTAL_DATA_KEY is empty"]),
+    ],
+)
+def test_secret_problems_name_each_variable(env, problems):
+    assert secret_problems(SERVE_SECRETS, env) == problems
 
 
 @pytest.mark.parametrize("count, shown", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120")])
