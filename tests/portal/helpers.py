@@ -147,11 +147,17 @@ def intake(**changes) -> dict:
     return body
 
 
+def withdraw(base_url: str, reference: str, body: dict | None = None, **kwargs) -> httpx.Response:
+    """A signed withdrawal, its body naming the reference as the assistant sends it."""
+    return send(base_url, {"reference": reference} if body is None else body,
+                path=f"/api/intakes/{reference}/withdraw", **kwargs)
+
+
 def send(base_url: str, body, *, secret: str = INTAKE_SECRET, path: str = "/api/intakes", now: float | None = None,
          raw: bytes | None = None, content_type: str = "application/json",
          headers: dict | None = None) -> httpx.Response:
     payload = raw if raw is not None else json.dumps(body).encode()
-    signed = signing.signed_headers(secret.encode(), payload, now=now)
+    signed = signing.signed_headers(secret.encode(), "POST", path, payload, now=now)
     all_headers = {"Content-Type": content_type, **signed, **(headers or {})}
     return httpx.post(base_url + path, content=payload, headers=all_headers, timeout=30)
 

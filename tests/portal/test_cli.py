@@ -4,7 +4,6 @@ import json
 import re
 
 import httpx
-import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -25,20 +24,22 @@ def test_help_lists_the_commands(cli_env):
         assert command in result.stdout
 
 
-def test_users_add_prints_the_totp_secret_once(cli_env):
+def test_users_add_prints_a_one_time_link_and_no_secret(cli_env):
     assert cli_env.cli("db", "upgrade").returncode == 0
-    result = cli_env.cli("users", "add", "--email", "Anna@Marta.example.lv", "--provider", "marta", "--role", "admin",
-                         "--password-stdin", input="a very long password\n")
+    result = cli_env.cli("users", "add", "--email", "Anna@Marta.example.lv", "--provider", "marta", "--role", "admin")
     assert result.returncode == 0, result.stderr
-    secret = re.search(r"TOTP secret \(shown once\): ([A-Z2-7]+)", result.stdout).group(1)
-    assert "otpauth://totp/" in result.stdout and "password (shown once)" not in result.stdout
-    assert pyotp.TOTP(secret).now().isdigit()
+    assert re.search(r"https://portal\.example\.lv/portal/enrol/[A-Za-z0-9_-]{40,}", result.stdout)
+    assert "otpauth://" not in result.stdout and "password (shown once)" not in result.stdout
+    assert "--password-stdin" not in cli_env.cli("users", "add", "--help").stdout
     again = cli_env.cli("users", "add", "--email", "anna@marta.example.lv", "--provider", "marta", "--role", "staff")
     assert again.returncode == 1
     bad = cli_env.cli("users", "add", "--email", "x@y.lv", "--role", "staff")  # staff need a provider
     assert bad.returncode == 2
     listing = cli_env.cli("users", "list").stdout
     assert "anna@marta.example.lv\tadmin\tmarta\tactive" in listing
+    relinked = cli_env.cli("users", "link", "--email", "anna@marta.example.lv")
+    assert relinked.returncode == 0 and "/portal/enrol/" in relinked.stdout
+    assert cli_env.cli("users", "link", "--email", "nobody@marta.example.lv").returncode == 1
 
 
 def test_export_purge_stats_and_key_rotation(cli_env):

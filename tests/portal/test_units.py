@@ -3,6 +3,8 @@ statistics, notifications, workflow, catalogs."""
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import re
 
 import pytest
@@ -82,18 +84,37 @@ def test_a_valid_intake_is_cleaned():
         ("1000", "right", 1301, "stale timestamp"),
         ("1000", "right", 699, "stale timestamp"),
         ("1000", "other body", 1000, "bad signature"),
+        ("1000", "other path", 1000, "bad signature"),
+        ("1000", "other method", 1000, "bad signature"),
         (None, "right", 1000, "missing"),
         ("10e3", "right", 1000, "unix seconds"),
     ],
 )
 def test_signature_verification(timestamp, signature_of, now, error):
-    secret, body = b"secret", b'{"a": 1}'
-    signed = signing.signature(secret, timestamp or "1000", body if signature_of == "right" else b"other")
+    secret, body, path = b"secret", b'{"a": 1}', "/api/intakes/K7M29QX4/withdraw"
+    signed = signing.signature(
+        secret, timestamp or "1000", "GET" if signature_of == "other method" else "POST",
+        "/api/intakes/K7M29QX5/withdraw" if signature_of == "other path" else path,
+        b"other" if signature_of == "other body" else body,
+    )
     if error is None:
-        signing.verify(secret, timestamp, signed, body, 300, now=now)
+        assert signing.verify(secret, timestamp, signed, "POST", path, body, 300, now=now) == signed[len("sha256="):]
     else:
         with pytest.raises(signing.SignatureError, match=error):
-            signing.verify(secret, timestamp, signed, body, 300, now=now)
+            signing.verify(secret, timestamp, signed, "POST", path, body, 300, now=now)
+
+
+def test_the_signed_message_is_documented_exactly():
+    """What portal/README.md tells other senders to sign."""
+    body = b'{"reference":"K7M29QX4"}'
+    expected = b"1700000000\nPOST\n/api/intakes/K7M29QX4/withdraw\n" + hashlib.sha256(body).hexdigest().encode()
+    assert signing.message("1700000000", "post", "/api/intakes/K7M29QX4/withdraw", body) == expected
+    digest = hmac.new(b"secret", expected, hashlib.sha256).hexdigest()
+    headers = signing.signed_headers(b"secret", "POST", "/api/intakes/K7M29QX4/withdraw", body, now=1_700_000_000)
+    assert headers == {"X-Paligs-Timestamp": "1700000000", "X-Paligs-Signature": f"sha256={digest}"}
+    # the vector the assistant's signer is checked against (tests/bot/handoff/test_outbox.py)
+    golden = signing.signed_headers(b"golden-secret", "POST", "/api/intakes/K7M29QX4/withdraw", body, now=1_700_000_000)
+    assert golden["X-Paligs-Signature"] == "sha256=563543179c7aa9da3de7cea4c811233c53b1469a3e7c07d0777a9981eebfed53"
 
 
 def test_sealed_values_are_bound_to_their_row_and_key():
