@@ -205,9 +205,8 @@ async def enrol(request: Request, token: str):
     if not _pre_login_csrf_ok(request):
         return again(403, N_("The form expired. Please try again."))
     limits = auth.Limits.of(settings)
-    wait = await auth.claim_attempt(request.app.ctx.sessions,
-                                    auth.login_keys(settings.session_secret, user.email, client_of(request), limits),
-                                    limits)
+    keys = auth.login_keys(settings.session_secret, user.email, client_of(request), limits)
+    wait = await auth.claim_attempt(request.app.ctx.sessions, keys, limits)
     if wait is not None:
         return _too_many(again(429, TOO_MANY), wait)
     password = request.form.get("password") or ""
@@ -232,6 +231,7 @@ async def enrol(request: Request, token: str):
             user.password_hash = new_hash
         auth.set_totp(ring, user, secret, step)
         await db.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+        await auth.clear_attempts(db, keys)
         audit.record(db, "enrol", user.email, actor_provider=user.provider, purpose=enrolment.purpose)
     return see_other(request.app.url_for("account.login_form"))
 
@@ -269,6 +269,7 @@ async def change_password(request: Request, view: Page):
         return view.render("account.html", status=422,
                            error=view.t.gettext(N_("A password needs 12 to 1024 characters.")))
     await auth.end_other_sessions(view.db, settings.session_secret, user, view.current.token)
+    await auth.clear_attempts(view.db, keys)  # password and code both right: as good as a login
     view.audit("password_change")
     return view.render("account.html", done=True)
 
