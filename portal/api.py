@@ -1,9 +1,11 @@
 """The intake API the assistant (or any sender holding INTAKE_SECRET) calls.
 
 POST /api/intakes                      store an intake once (201 new, 200 repeat)
-POST /api/intakes/<reference>/withdraw the person withdrew: status withdrawn, contact erased
+POST /api/intakes/<reference>/withdraw the person withdrew: status withdrawn, contact erased;
+                                       the body names the reference again: {"reference": "..."}
 
-Both are signed (signing.py). The protocol is documented in portal/README.md.
+Both are signed (signing.py) over timestamp, method, path and body, and each
+signature is accepted once. The protocol is documented in portal/README.md.
 """
 
 from __future__ import annotations
@@ -26,36 +28,41 @@ def _problem(status: int, error: str, **extra) -> HTTPResponse:
     return json({"error": error, **extra}, status=status)
 
 
-def _check(request: Request) -> HTTPResponse | None:
-    """Signature, size and content type; returns an error response or None."""
+async def _check(request: Request) -> HTTPResponse | None:
+    """Size, then the signature (once only); returns an error response or None."""
     settings = request.app.ctx.settings
     body = request.body or b""
     if len(body) > settings.max_body_bytes:
         return _problem(413, "body too large", limit=settings.max_body_bytes)
+    timestamp = request.headers.get(signing.TIMESTAMP_HEADER)
+    path = request.path + (f"?{request.query_string}" if request.query_string else "")
     try:
-        signing.verify(
-            settings.intake_secret,
-            request.headers.get(signing.TIMESTAMP_HEADER),
-            request.headers.get(signing.SIGNATURE_HEADER),
-            body,
-            settings.max_clock_skew_seconds,
-        )
+        digest = signing.verify(settings.intake_secret, timestamp, request.headers.get(signing.SIGNATURE_HEADER),
+                                request.method, path, body, settings.max_clock_skew_seconds)
+        async with request.app.ctx.sessions.begin() as session:
+            await signing.remember(session, digest, timestamp, settings.max_clock_skew_seconds)
     except signing.SignatureError as error:
         return _problem(401, "unauthorised", reason=str(error))
     return None
 
 
+def _json_body(request: Request) -> tuple[object, HTTPResponse | None]:
+    if not _JSON.match(request.headers.get("content-type", "")):
+        return None, _problem(415, "unsupported media type", reason="send application/json (UTF-8)")
+    try:
+        return jsonlib.loads(request.body.decode("utf-8")), None
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: not an intake either
+        return None, _problem(400, "malformed JSON")
+
+
 @bp.post("/intakes")
 async def receive(request: Request):
-    refused = _check(request)
+    refused = await _check(request)
     if refused:
         return refused
-    if not _JSON.match(request.headers.get("content-type", "")):
-        return _problem(415, "unsupported media type", reason="send application/json (UTF-8)")
-    try:
-        payload = jsonlib.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # nested too deep: not an intake either
-        return _problem(400, "malformed JSON")
+    payload, refused = _json_body(request)
+    if refused:
+        return refused
     try:
         clean = validate_intake(payload)
     except ValidationError as error:
@@ -80,9 +87,15 @@ async def receive(request: Request):
 
 @bp.post("/intakes/<reference:str>/withdraw")
 async def withdraw(request: Request, reference: str):
-    refused = _check(request)
+    refused = await _check(request)
     if refused:
         return refused
+    payload, refused = _json_body(request)
+    if refused:
+        return refused
+    # The body names what it withdraws, so the signed request means one reference only.
+    if not isinstance(payload, dict) or payload.get("reference") != reference:
+        return _problem(422, "invalid withdrawal", reason="the body must name the reference of the path")
     if not REFERENCE.fullmatch(reference):
         return _problem(404, "not found")
     async with request.app.ctx.sessions.begin() as session:

@@ -51,6 +51,13 @@ async def events_for_provider(session: AsyncSession, provider: str, limit: int =
     return list((await session.scalars(query)).all())
 
 
-async def events_for_reference(session: AsyncSession, reference: str) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.reference == reference).order_by(AuditEvent.id.desc())
+async def events_for_reference(session: AsyncSession, reference: str, provider: str) -> list[AuditEvent]:
+    """An intake's history as `provider`'s staff see it: their own actions and those of
+    the assistant and the system, never what another provider's staff did."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.reference == reference)
+        .where(or_(AuditEvent.actor_provider == provider, AuditEvent.actor_provider.is_(None)))
+        .order_by(AuditEvent.id.desc())
+    )
     return list((await session.scalars(query)).all())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import logging
 import sys
@@ -13,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from portal import __version__
 from portal.i18n import DEFAULT_LANGUAGE
-from portal.settings import Settings, SettingsError, new_key_entry
+from portal.settings import SERVE_SECRETS, Settings, SettingsError, new_key_entry, require_real_secrets
 from portal.vocabulary import PROVIDERS, ROLES, STAFF_LANGUAGES
 
 
@@ -65,28 +64,45 @@ def cmd_db(settings: Settings, args) -> int:
 
 
 def cmd_users(settings: Settings, args) -> int:
-    from sqlalchemy import select
+    from sqlalchemy import delete, select
 
     from portal import audit, auth
-    from portal.models import User
+    from portal.models import Session, User
+
+    async def print_link(session, user, purpose: str) -> None:
+        token = await auth.issue_link(session, settings.session_secret, user, purpose, settings.enrol_hours)
+        link = settings.public_url + f"/portal/enrol/{token}"
+        print(f"one-time link for {user.email} (valid {settings.enrol_hours} hours; they set their own password"
+              f" and authenticator there):\n{link}")
 
     async def add() -> int:
-        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-        if args.prompt_password:
-            password = getpass.getpass("password (12+ characters): ")
-        made = auth.make_user(_ring(settings), args.email, args.provider, args.role, password, args.language)
+        user = auth.new_account(args.email, args.provider, args.role, args.language)
         async with _database(settings) as session:
-            if await session.scalar(select(User).where(User.email == made.user.email)):
-                print(f"{made.user.email} already exists", file=sys.stderr)
+            if await session.scalar(select(User).where(User.email == user.email)):
+                print(f"{user.email} already exists", file=sys.stderr)
                 return 1
-            session.add(made.user)
-            audit.record(session, "user_add", "cli", provider=made.user.provider, email=made.user.email,
-                         role=made.user.role)
-        print(f"user {made.user.email} ({made.user.role}, {made.user.provider or 'all providers'}) added")
-        if not password:
-            print(f"password (shown once): {made.password}")
-        print(f"TOTP secret (shown once): {made.totp_secret}")
-        print(f"TOTP provisioning URI:    {made.provisioning_uri}")
+            session.add(user)
+            await session.flush()
+            audit.record(session, "user_add", "cli", provider=user.provider, email=user.email, role=user.role)
+            print(f"user {user.email} ({user.role}, {user.provider or 'all providers'}) added")
+            await print_link(session, user, auth.ENROL)
+        return 0
+
+    async def link() -> int:
+        """A new link: enrolment if they never enrolled, else a new authenticator (the old one stops working)."""
+        async with _database(settings) as session:
+            user = await session.scalar(select(User).where(User.email == auth.normal_email(args.email)))
+            if user is None or not user.active:
+                print("no such active user", file=sys.stderr)
+                return 1
+            if user.password_hash is None:
+                audit.record(session, "enrol_link", "cli", provider=user.provider, email=user.email)
+                await print_link(session, user, auth.ENROL)
+            else:
+                user.totp_sealed = user.totp_key_id = None
+                await session.execute(delete(Session).where(Session.user_id == user.id))
+                audit.record(session, "totp_reset", "cli", provider=user.provider, email=user.email)
+                await print_link(session, user, auth.TOTP_RESET)
         return 0
 
     async def listing() -> int:
@@ -108,17 +124,13 @@ def cmd_users(settings: Settings, args) -> int:
         return 0
 
     try:
-        return asyncio.run({"add": add, "list": listing, "disable": disable}[args.action]())
+        return asyncio.run({"add": add, "link": link, "list": listing, "disable": disable}[args.action]())
     except auth.AuthError as error:
         print(error, file=sys.stderr)
         return 2
 
 
 def cmd_keys(settings: Settings, args) -> int:
-    if args.action == "new":
-        print(new_key_entry(args.kid))
-        return 0
-
     from portal import audit
     from portal.keys import rotate
 
@@ -142,7 +154,7 @@ def cmd_intakes(settings: Settings, args) -> int:
         async with _database(settings) as session:
             query = select(Intake).order_by(Intake.received_at)
             if args.provider:
-                query = query.where(Intake.provider.in_(intakes.scope(args.provider)))
+                query = query.where(intakes.visible_to(args.provider))
             rows = (await session.scalars(query)).all()
             audit.record(session, "export", "cli", provider=args.provider, format="json", count=len(rows))
         json.dump([intakes.to_json(row) for row in rows], sys.stdout, ensure_ascii=False, indent=2)
@@ -224,14 +236,15 @@ def parser() -> argparse.ArgumentParser:
 
     users = commands.add_parser("users", help="staff accounts")
     user_commands = users.add_subparsers(dest="action", required=True)
-    add = user_commands.add_parser("add", help="add a user; prints the TOTP secret once")
+    add = user_commands.add_parser("add", help="add a user; prints a one-time link where they set their own "
+                                                  "password and authenticator")
     add.add_argument("--email", required=True)
     add.add_argument("--provider", choices=PROVIDERS, help="not for coordinators")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--language", choices=STAFF_LANGUAGES, default=DEFAULT_LANGUAGE)
-    secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    secret.add_argument("--prompt-password", action="store_true", help="ask for the password")
+    link = user_commands.add_parser("link", help="a new one-time link: to enrol, or to set a new authenticator "
+                                                 "(the old one stops working at once; audited)")
+    link.add_argument("--email", required=True)
     user_commands.add_parser("list", help="list users")
     disable = user_commands.add_parser("disable", help="disable a user")
     disable.add_argument("--email", required=True)
@@ -265,7 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "keys" and args.action == "new":  # needs no settings: it makes one
+        print(new_key_entry(args.kid))
+        return 0
     try:
+        if args.command == "serve":
+            require_real_secrets(SERVE_SECRETS)  # before anything else reads them
         settings = Settings.from_env()
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)

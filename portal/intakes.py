@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +38,10 @@ class NotAllowed(Exception):
     pass
 
 
+class Taken(Exception):
+    """Another provider acknowledged this intake for any provider first."""
+
+
 def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, ())
 
@@ -47,11 +51,25 @@ def scope(provider: str) -> tuple[str, ...]:
     return (provider, ANY_PROVIDER)
 
 
+def visible_to(provider: str):
+    """The intakes a provider's staff see: its own, and those for any provider that no
+    other provider has claimed (by acknowledging it first)."""
+    return or_(
+        Intake.provider == provider,
+        and_(Intake.provider == ANY_PROVIDER, or_(Intake.claimed_by.is_(None), Intake.claimed_by == provider)),
+    )
+
+
 def visible_providers(user: User) -> tuple[str, ...]:
     """Staff see their provider's scope; coordinators see no intake."""
     if user.role not in STAFF_ROLES or not user.provider:
         return ()
     return scope(user.provider)
+
+
+def owners(intake: Intake) -> tuple[str, ...]:
+    """The providers whose staff work on this intake now."""
+    return (intake.claimed_by,) if intake.claimed_by else providers_for(intake.provider)
 
 
 def contact_context(intake_id: str) -> str:
@@ -129,12 +147,9 @@ async def by_reference(session: AsyncSession, reference: str) -> Intake | None:
 
 async def visible_by_reference(session: AsyncSession, user: User, reference: str) -> Intake | None:
     """The intake if this user may see it; None otherwise (a 404, so existence is not leaked)."""
-    providers = visible_providers(user)
-    if not providers:
+    if not visible_providers(user):
         return None
-    return await session.scalar(
-        select(Intake).where(Intake.reference == reference, Intake.provider.in_(providers))
-    )
+    return await session.scalar(select(Intake).where(Intake.reference == reference, visible_to(user.provider)))
 
 
 @dataclass(frozen=True)
@@ -149,10 +164,9 @@ class QueueFilter:
 
 async def queue(session: AsyncSession, user: User, filters: QueueFilter, limit: int = 500) -> list[Intake]:
     """Urgent first, then the oldest open ones first within each urgency."""
-    providers = visible_providers(user)
-    if not providers:
+    if not visible_providers(user):
         return []
-    query = select(Intake).where(Intake.provider.in_(providers))
+    query = select(Intake).where(visible_to(user.provider))
     if filters.status:
         query = query.where(Intake.status == filters.status)
     if filters.language:
@@ -169,16 +183,33 @@ async def queue(session: AsyncSession, user: User, filters: QueueFilter, limit: 
     return list((await session.scalars(query)).all())
 
 
-async def set_status(session: AsyncSession, intake: Intake, target: str) -> None:
+async def set_status(session: AsyncSession, intake: Intake, target: str, provider: str | None = None) -> bool:
+    """Move the intake on. Acknowledging an intake for any provider claims it for
+    `provider` with a conditional UPDATE: of two providers acknowledging at the same
+    instant one wins, and the other gets Taken. True when this call claimed it."""
     if not can_transition(intake.status, target):
         raise NotAllowed(f"{intake.status} cannot become {target}")
+    if intake.provider == ANY_PROVIDER and intake.claimed_by is None:
+        if provider is None:
+            raise NotAllowed("an intake for any provider is claimed by the provider that acknowledges it")
+        claimed = await session.execute(
+            update(Intake)
+            .where(Intake.id == intake.id, Intake.claimed_by.is_(None), Intake.status == intake.status)
+            .values(claimed_by=provider, status=target, updated_at=utcnow(), closed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            raise Taken(intake.reference)
+        await session.refresh(intake)
+        return True
     intake.status = target
     intake.updated_at = utcnow()
     intake.closed_at = utcnow() if target == "closed" else None
+    return False
 
 
 async def assign(session: AsyncSession, intake: Intake, assignee: User | None) -> None:
-    if assignee is not None and (assignee.provider not in providers_for(intake.provider) or not assignee.active):
+    if assignee is not None and (assignee.provider not in owners(intake) or not assignee.active):
         raise NotAllowed("the assignee cannot see this intake")
     intake.assigned_to = assignee.id if assignee else None
     intake.updated_at = utcnow()
@@ -188,7 +219,7 @@ async def assignable_users(session: AsyncSession, intake: Intake) -> list[User]:
     query = (
         select(User)
         .where(User.active.is_(True), User.role.in_(STAFF_ROLES))
-        .where(User.provider.in_(providers_for(intake.provider)))
+        .where(User.provider.in_(owners(intake)))
         .order_by(User.email)
     )
     return list((await session.scalars(query)).all())
@@ -196,16 +227,18 @@ async def assignable_users(session: AsyncSession, intake: Intake) -> list[User]:
 
 async def add_note(session: AsyncSession, ring: KeyRing, intake: Intake, author: User, text: str) -> None:
     sealed = ring.seal(text.encode(), note_context(intake.id))
-    session.add(Note(intake_id=intake.id, author_id=author.id, text_sealed=sealed.blob, text_key_id=sealed.key_id))
+    session.add(Note(intake_id=intake.id, author_id=author.id, provider=author.provider, text_sealed=sealed.blob,
+                     text_key_id=sealed.key_id))
     intake.updated_at = utcnow()
 
 
-async def notes(session: AsyncSession, ring: KeyRing, intake: Intake) -> list[dict]:
+async def notes(session: AsyncSession, ring: KeyRing, intake: Intake, provider: str) -> list[dict]:
+    """The notes the staff of `provider` wrote (another provider's notes are theirs alone)."""
     rows = (
         await session.execute(
             select(Note, User.email)
             .join(User, Note.author_id == User.id, isouter=True)
-            .where(Note.intake_id == intake.id)
+            .where(Note.intake_id == intake.id, Note.provider == provider)
             .order_by(Note.id)
         )
     ).all()

@@ -101,6 +101,11 @@ AUDIT_ACTIONS = {
     "purge": N_("retention purge"),
     "keys_rotate": N_("re-encrypted with the current key"),
     "api_list": N_("listed intakes (JSON)"),
+    "enrol": N_("set up their password and authenticator"),
+    "enrol_link": N_("made an enrolment link"),
+    "password_change": N_("changed their password"),
+    "totp_reset": N_("reset a user's authenticator"),
+    "claim": N_("took an intake for any provider"),
 }
 
 

@@ -81,6 +81,8 @@ class Intake(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     notified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # For an intake addressed to any provider: the one whose staff acknowledged it first.
+    claimed_by: Mapped[str | None] = mapped_column(String(16))
 
 
 class Note(Base):
@@ -89,6 +91,7 @@ class Note(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     intake_id: Mapped[str] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    provider: Mapped[str | None] = mapped_column(String(16))  # the author's: only its staff read the note
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     text_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     text_key_id: Mapped[str] = mapped_column(String(32))
@@ -101,9 +104,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     provider: Mapped[str | None] = mapped_column(String(16))  # None for a coordinator
     role: Mapped[str] = mapped_column(String(16))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    totp_sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    totp_key_id: Mapped[str] = mapped_column(String(32))
+    # Both None until the person enrols through their one-time link (and the TOTP after an admin reset).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_key_id: Mapped[str | None] = mapped_column(String(32))
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # refuses a code used twice
     language: Mapped[str] = mapped_column(String(8), default="lv")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -120,14 +124,41 @@ class Session(Base):
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
+class LoginThrottle(Base):
+    """One counter per account or client address (keyed by an HMAC, never by what was
+    typed), changed only by atomic UPDATEs: see auth.claim_attempt."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    succeeded: Mapped[bool] = mapped_column(Boolean)
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    blocked_until: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class Enrolment(Base):
+    """A one-time link: a new user sets their password and TOTP ("enrol"), or a user
+    whose TOTP an admin reset sets a new one ("totp"). Only the link's HMAC is kept."""
+
+    __tablename__ = "enrolments"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # the secret offered, until confirmed
+    totp_key_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class RequestSignature(Base):
+    """A signature the intake API accepted, kept until its timestamp is stale, so
+    the same signed request cannot be used twice."""
+
+    __tablename__ = "request_signatures"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class AuditEvent(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from portal import audit, auth
+from portal import audit, auth, signing
 from portal.intakes import erase_contact
 from portal.models import Intake, utcnow
 
@@ -49,6 +49,7 @@ async def purge(session: AsyncSession, contact_days: int, closed_days: int, now:
     if old:
         await session.execute(delete(Intake).where(Intake.reference.in_(old)))
     await auth.purge_sessions(session, idle_minutes, session_hours)
+    await signing.forget_stale(session, now)
     result = PurgeResult(len(with_contact), len(old))
     audit.record(session, "purge", "system", contacts_erased=result.contacts_erased,
                  intakes_deleted=result.intakes_deleted)

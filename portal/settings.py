@@ -12,7 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from portal.vocabulary import PROVIDERS
 
@@ -21,10 +21,48 @@ INDICATORS_FILE = REPO / "bot" / "data" / "content" / "indicators.yml"
 log = logging.getLogger("portal.settings")
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///var/portal.db"
+DEVELOPMENT = "development"
+MIN_SECRET_BYTES = 32
+# What `serve` needs real values of outside development (the assistant's own rule, bot/settings.py).
+SERVE_SECRETS = ("INTAKE_SECRET", "PORTAL_SESSION_SECRET", "PORTAL_DATA_KEY")
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def is_development(env: Mapping[str, str]) -> bool:
+    """PALIGS_ENV=development (what `make run` and the tests set); unset counts as production."""
+    return env.get("PALIGS_ENV", "").strip().lower() == DEVELOPMENT
+
+
+def secret_problems(names: Iterable[str], env: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with each named secret: empty, a `change-me` placeholder, or
+    shorter than 32 bytes. Nothing is wrong with PALIGS_ENV=development."""
+    env = os.environ if env is None else env
+    if is_development(env):
+        return []
+    problems = []
+    for name in names:
+        value = env.get(name, "")
+        if not value.strip():
+            problems.append(f"{name} is empty")
+        elif "change-me" in value.lower():
+            problems.append(f"{name} still holds the published change-me value")
+        elif len(value.strip().encode("utf-8")) < MIN_SECRET_BYTES:
+            problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+    return problems
+
+
+def require_real_secrets(names: Iterable[str], env: Mapping[str, str] | None = None) -> None:
+    """Refuse to start with known or weak secrets, naming each variable."""
+    problems = secret_problems(names, env)
+    if problems:
+        raise SettingsError(
+            "refusing to start: " + "; ".join(problems)
+            + ". Make real ones (python -m portal keys new for PORTAL_DATA_KEY; 32+ random bytes for the others),"
+            " or set PALIGS_ENV=development on a test machine."
+        )
 
 
 def normalise_db_url(url: str) -> str:
@@ -126,22 +164,32 @@ class Settings:
     indicators_path: Path = INDICATORS_FILE
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    login_delay_seconds: int = 2
+    login_max_delay_seconds: int = 300
+    enrol_hours: int = 72
+    development: bool = False
     migrate_on_start: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         var = Path(env.get("PORTAL_VAR_DIR", "") or REPO / "var")
+        development = is_development(env)
 
-        data_key = env.get("PORTAL_DATA_KEY", "").strip() or _local_secret(
-            var / "portal-data.key", lambda: new_key_entry("local1"), "PORTAL_DATA_KEY"
-        )
-        session_secret = env.get("PORTAL_SESSION_SECRET", "").strip() or _local_secret(
-            var / "portal-session.key", lambda: secrets.token_urlsafe(32), "PORTAL_SESSION_SECRET"
-        )
-        # May be empty for CLI work; `serve` refuses to start without it.
+        data_key = env.get("PORTAL_DATA_KEY", "").strip()
+        session_secret = env.get("PORTAL_SESSION_SECRET", "").strip()
+        if development:
+            # Embedded mode only: generated once into var/. Never in production, where the
+            # key would sit in the same volume as the database it protects.
+            data_key = data_key or _local_secret(
+                var / "portal-data.key", lambda: new_key_entry("local1"), "PORTAL_DATA_KEY")
+            session_secret = session_secret or _local_secret(
+                var / "portal-session.key", lambda: secrets.token_urlsafe(32), "PORTAL_SESSION_SECRET")
+        elif not data_key:
+            raise SettingsError("PORTAL_DATA_KEY is required outside development (python -m portal keys new)")
+        # INTAKE_SECRET and PORTAL_SESSION_SECRET may be empty for CLI work; `serve` refuses to start without them.
         intake_secret = env.get("INTAKE_SECRET", "").strip()
-        if len(session_secret) < 16:
+        if session_secret and len(session_secret) < 16:
             raise SettingsError("PORTAL_SESSION_SECRET must be at least 16 characters")
         indicators = env.get("PORTAL_INDICATORS_FILE", "").strip()
         return cls(
@@ -166,5 +214,9 @@ class Settings:
             purge_interval_hours=_int(env, "PORTAL_PURGE_INTERVAL_HOURS", 24, 0),
             indicators_path=Path(indicators) if indicators else INDICATORS_FILE,
             login_max_failures=_int(env, "PORTAL_LOGIN_MAX_FAILURES", 5, 1),
+            login_delay_seconds=_int(env, "PORTAL_LOGIN_DELAY_SECONDS", 2, 1),
+            login_max_delay_seconds=_int(env, "PORTAL_LOGIN_MAX_DELAY_SECONDS", 300, 1),
+            enrol_hours=_int(env, "PORTAL_ENROL_HOURS", 72, 1),
+            development=development,
             migrate_on_start=_bool(env.get("PORTAL_MIGRATE_ON_START", "true"), "PORTAL_MIGRATE_ON_START"),
         )

@@ -50,7 +50,7 @@ STATUSES = ("new", "acknowledged", "in_progress", "closed", "withdrawn")
 AUDIT_ACTIONS = (
     "receive", "withdraw", "view", "view_queue", "reveal", "status", "assign", "note",
     "export", "stats_export", "login", "login_failed", "logout", "user_add", "user_disable",
-    "purge", "keys_rotate", "api_list",
+    "purge", "keys_rotate", "api_list", "enrol", "enrol_link", "password_change", "totp_reset", "claim",
 )
 
 

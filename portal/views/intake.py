@@ -56,8 +56,8 @@ async def _render(view: Page, intake: Intake, status: int = 200, revealed: dict 
         status=status,
         intake=intake,
         indicators=_indicator_rows(view, intake),
-        notes=await intakes.notes(view.db, view.ring, intake),
-        history=await audit.events_for_reference(view.db, intake.reference),
+        notes=await intakes.notes(view.db, view.ring, intake, view.user.provider),
+        history=await audit.events_for_reference(view.db, intake.reference, view.user.provider),
         transitions=intakes.TRANSITIONS.get(intake.status, ()),
         assignable=assignable,
         assignee=next((user for user in assignable if user.id == intake.assigned_to), None),
@@ -96,9 +96,13 @@ async def change_status(request: Request, view: Page, reference: str):
     target = request.form.get("status") or ""
     before = intake.status
     try:
-        await intakes.set_status(view.db, intake, target)
+        claimed = await intakes.set_status(view.db, intake, target, view.user.provider)
     except intakes.NotAllowed:
         return await _render(view, intake, status=409, error=N_("This status change is not possible."))
+    except intakes.Taken:  # another provider acknowledged it first: it is theirs now
+        raise NotFound(N_("No such intake.")) from None
+    if claimed:
+        view.audit("claim", provider=intake.provider, reference=intake.reference, claimed_by=view.user.provider)
     view.audit("status", provider=intake.provider, reference=intake.reference, before=before, after=target)
     return _back_to(view, intake)
 

@@ -28,7 +28,7 @@ from portal import signing
 
 REPO = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-INTAKE_SECRET = "test-intake-secret"
+INTAKE_SECRET = "test-intake-secret-of-at-least-32-bytes"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -147,11 +147,17 @@ def intake(**changes) -> dict:
     return body
 
 
+def withdraw(base_url: str, reference: str, body: dict | None = None, **kwargs) -> httpx.Response:
+    """A signed withdrawal, its body naming the reference as the assistant sends it."""
+    return send(base_url, {"reference": reference} if body is None else body,
+                path=f"/api/intakes/{reference}/withdraw", **kwargs)
+
+
 def send(base_url: str, body, *, secret: str = INTAKE_SECRET, path: str = "/api/intakes", now: float | None = None,
          raw: bytes | None = None, content_type: str = "application/json",
          headers: dict | None = None) -> httpx.Response:
     payload = raw if raw is not None else json.dumps(body).encode()
-    signed = signing.signed_headers(secret.encode(), payload, now=now)
+    signed = signing.signed_headers(secret.encode(), "POST", path, payload, now=now)
     all_headers = {"Content-Type": content_type, **signed, **(headers or {})}
     return httpx.post(base_url + path, content=payload, headers=all_headers, timeout=30)
 
@@ -183,6 +189,7 @@ def server_env(db_url: str, tmp: Path, **extra: str) -> dict:
         "PORTAL_DATA_KEY": key_entry("test1"),
         "PORTAL_SESSION_SECRET": secrets.token_urlsafe(32),
         "INTAKE_SECRET": INTAKE_SECRET,
+        "PALIGS_ENV": "production",  # real secrets, as in production: the startup check must let them through
         "PORTAL_VAR_DIR": str(tmp),
         "PORTAL_PUBLIC_URL": "https://portal.example.lv",
         "PORTAL_COOKIE_SECURE": "true",

@@ -30,7 +30,7 @@ def test_valid_intake_is_stored_once_even_when_sent_twice(server):
     first = helpers.send(server.base_url, body)
     assert first.status_code == 201, first.text
     assert first.json()["reference"] == body["reference"] and first.json()["created"] is True
-    again = helpers.send(server.base_url, body)
+    again = helpers.send(server.base_url, body, now=time.time() + 1)  # a retry signs again (a later second)
     assert again.status_code == 200
     assert again.json() == {**first.json(), "created": False}
     assert stored(server, body["reference"]) == 1
@@ -40,7 +40,7 @@ def test_without_id_the_reference_is_the_idempotency_key(server):
     body = helpers.intake()
     del body["id"]
     assert helpers.send(server.base_url, body).status_code == 201
-    assert helpers.send(server.base_url, body).status_code == 200
+    assert helpers.send(server.base_url, body, now=time.time() + 1).status_code == 200
     assert stored(server, body["reference"]) == 1
 
 
@@ -82,7 +82,7 @@ def test_bad_requests_are_refused_and_nothing_is_stored(server, case, status):
     url = server.base_url
     if case == "bad signature":
         payload = json.dumps(body).encode()
-        headers = helpers.signing.signed_headers(helpers.INTAKE_SECRET.encode(), payload)
+        headers = helpers.signing.signed_headers(helpers.INTAKE_SECRET.encode(), "POST", "/api/intakes", payload)
         headers["X-Paligs-Signature"] = "sha256=" + "0" * 64
         response = httpx.post(url + "/api/intakes", content=payload,
                               headers={**headers, "Content-Type": "application/json"})
@@ -120,13 +120,19 @@ def test_bad_requests_are_refused_and_nothing_is_stored(server, case, status):
 def test_withdraw_marks_withdrawn_and_erases_contact(server):
     body = helpers.intake()
     assert helpers.send(server.base_url, body).status_code == 201
-    path = f"/api/intakes/{body['reference']}/withdraw"
-    unsigned = httpx.post(server.base_url + path, content=b"{}")
+    reference = body["reference"]
+    path = f"/api/intakes/{reference}/withdraw"
+    unsigned = httpx.post(server.base_url + path, json={"reference": reference})
     assert unsigned.status_code == 401
-    response = helpers.send(server.base_url, {}, path=path)
+    # the body must name the reference of the path
+    for wrong in ({}, {"reference": helpers.new_reference()}, [reference], {"reference": reference.lower()}):
+        assert helpers.withdraw(server.base_url, reference, wrong).status_code == 422, wrong
+    assert helpers.withdraw(server.base_url, reference, raw=b"{").status_code == 400
+    response = helpers.withdraw(server.base_url, reference)
     assert response.status_code == 200 and response.json()["changed"] is True
-    assert helpers.send(server.base_url, {}, path=path).json()["changed"] is False
-    assert helpers.send(server.base_url, {}, path="/api/intakes/ZZZZZZZZ/withdraw").status_code == 404
+    # sent again, signed again (a later second): nothing more to do
+    assert helpers.withdraw(server.base_url, reference, now=time.time() + 1).json()["changed"] is False
+    assert helpers.withdraw(server.base_url, "ZZZZZZZZ").status_code == 404
 
     async def read(session):
         intake = await session.scalar(select(Intake).where(Intake.reference == body["reference"]))

@@ -3,7 +3,7 @@
 import json
 import re
 
-import pyotp
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -24,20 +24,22 @@ def test_help_lists_the_commands(cli_env):
         assert command in result.stdout
 
 
-def test_users_add_prints_the_totp_secret_once(cli_env):
+def test_users_add_prints_a_one_time_link_and_no_secret(cli_env):
     assert cli_env.cli("db", "upgrade").returncode == 0
-    result = cli_env.cli("users", "add", "--email", "Anna@Marta.example.lv", "--provider", "marta", "--role", "admin",
-                         "--password-stdin", input="a very long password\n")
+    result = cli_env.cli("users", "add", "--email", "Anna@Marta.example.lv", "--provider", "marta", "--role", "admin")
     assert result.returncode == 0, result.stderr
-    secret = re.search(r"TOTP secret \(shown once\): ([A-Z2-7]+)", result.stdout).group(1)
-    assert "otpauth://totp/" in result.stdout and "password (shown once)" not in result.stdout
-    assert pyotp.TOTP(secret).now().isdigit()
+    assert re.search(r"https://portal\.example\.lv/portal/enrol/[A-Za-z0-9_-]{40,}", result.stdout)
+    assert "otpauth://" not in result.stdout and "password (shown once)" not in result.stdout
+    assert "--password-stdin" not in cli_env.cli("users", "add", "--help").stdout
     again = cli_env.cli("users", "add", "--email", "anna@marta.example.lv", "--provider", "marta", "--role", "staff")
     assert again.returncode == 1
     bad = cli_env.cli("users", "add", "--email", "x@y.lv", "--role", "staff")  # staff need a provider
     assert bad.returncode == 2
     listing = cli_env.cli("users", "list").stdout
     assert "anna@marta.example.lv\tadmin\tmarta\tactive" in listing
+    relinked = cli_env.cli("users", "link", "--email", "anna@marta.example.lv")
+    assert relinked.returncode == 0 and "/portal/enrol/" in relinked.stdout
+    assert cli_env.cli("users", "link", "--email", "nobody@marta.example.lv").returncode == 1
 
 
 def test_export_purge_stats_and_key_rotation(cli_env):
@@ -91,3 +93,28 @@ def test_configuration_errors_are_clear(cli_env):
     assert result.returncode == 2 and "must be 32 bytes" in result.stderr
     result = cli_env.cli("purge", extra_env={"PORTAL_DB_URL": "mysql://x"})
     assert result.returncode == 2 and "PORTAL_DB_URL" in result.stderr
+
+
+@pytest.mark.parametrize("variable", ["INTAKE_SECRET", "PORTAL_SESSION_SECRET", "PORTAL_DATA_KEY"])
+def test_serve_refuses_a_change_me_secret_outside_development(cli_env, variable):
+    weak = {variable: "change-me-" + "x" * 40, "PALIGS_ENV": "production"}
+    result = cli_env.cli("serve", "--port", str(helpers.free_port()), extra_env=weak)
+    assert result.returncode != 0 and variable in result.stderr and "change-me" in result.stderr
+    # PALIGS_ENV unset counts as production
+    unset = {key: value for key, value in cli_env.env.items() if key != "PALIGS_ENV"}
+    result = helpers.Server("", cli_env.db_url, {**unset, variable: ""}, None, cli_env.log, "sqlite").cli(
+        "serve", "--port", str(helpers.free_port()))
+    assert result.returncode != 0 and variable in result.stderr
+
+
+def test_serve_starts_with_real_secrets_in_production(cli_env):
+    """The positive control: the same command with real secrets serves."""
+    with helpers.running_server(cli_env.db_url, cli_env.log.parent, "sqlite",
+                                PALIGS_ENV="production") as server:
+        assert httpx.get(server.base_url + "/health").status_code == 200
+
+
+def test_outside_development_the_data_key_is_required(cli_env):
+    result = cli_env.cli("purge", extra_env={"PORTAL_DATA_KEY": "", "PALIGS_ENV": "production"})
+    assert result.returncode == 2 and "PORTAL_DATA_KEY is required" in result.stderr
+    assert not (cli_env.log.parent / "portal-data.key").exists()

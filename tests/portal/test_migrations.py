@@ -36,7 +36,7 @@ def test_upgrade_from_empty_and_downgrade_one_step(fresh_db):
     assert db.current_revision(fresh_db) == head()
     assert schema_differences(fresh_db) == []
     db.downgrade(fresh_db, "-1")
-    assert db.current_revision(fresh_db) == "0001"
+    assert db.current_revision(fresh_db) == "0002"
     db.upgrade(fresh_db)  # and back up again
     assert db.current_revision(fresh_db) == head()
     db.downgrade(fresh_db, "base")

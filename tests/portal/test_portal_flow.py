@@ -123,7 +123,9 @@ def test_admin_manages_own_providers_users(server):
     assert staff.get("/portal/audit").status_code == 403
     admin.get("/portal/users")
     created = admin.post("/portal/users", {"email": "new.person@drosamaja.example.lv", "role": "staff"})
-    assert created.status_code == 200 and "otpauth://totp/" in created.text
+    # a one-time link for the person, never a password or TOTP secret for the admin to see
+    assert created.status_code == 200 and "https://portal.example.lv/portal/enrol/" in created.text
+    assert "otpauth://" not in created.text and "Password" not in created.text
     admin.get("/portal/users")
     assert admin.post("/portal/users", {"email": "x@example.lv", "role": "coordinator"}).status_code == 422
     page = admin.get("/portal/users").text

@@ -9,7 +9,8 @@ from sqlalchemy import func, select, text
 from portal.models import AuditEvent
 from tests.portal import helpers
 
-PUBLIC = {"/portal/login", "/portal/static", "/health", "/api/intakes", "/api/intakes/<reference:str>/withdraw"}
+PUBLIC = {"/portal/login", "/portal/static", "/health", "/api/intakes", "/api/intakes/<reference:str>/withdraw",
+          "/portal/enrol/<token:str>"}
 
 
 def portal_routes():
@@ -213,7 +214,8 @@ def test_the_database_holds_no_contact_data_in_clear(server):
 
     async def dump(session):
         rows = []
-        for table in ("intakes", "notes", "users", "audit_events", "sessions", "login_attempts"):
+        for table in ("intakes", "notes", "users", "audit_events", "sessions", "login_throttle", "enrolments",
+                      "request_signatures"):
             for row in (await session.execute(text(f"SELECT * FROM {table}"))).all():
                 rows.append(repr(tuple(row)))
         return "\n".join(rows)

@@ -3,12 +3,21 @@ statistics, notifications, workflow, catalogs."""
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import re
 
 import pytest
 
 from portal import crypto, i18n, intakes, notify, signing, stats
-from portal.settings import Settings, SettingsError, normalise_db_url, parse_key_ring
+from portal.settings import (
+    SERVE_SECRETS,
+    Settings,
+    SettingsError,
+    normalise_db_url,
+    parse_key_ring,
+    secret_problems,
+)
 from portal.validation import ValidationError, validate_intake
 from tests.portal import helpers
 
@@ -75,18 +84,37 @@ def test_a_valid_intake_is_cleaned():
         ("1000", "right", 1301, "stale timestamp"),
         ("1000", "right", 699, "stale timestamp"),
         ("1000", "other body", 1000, "bad signature"),
+        ("1000", "other path", 1000, "bad signature"),
+        ("1000", "other method", 1000, "bad signature"),
         (None, "right", 1000, "missing"),
         ("10e3", "right", 1000, "unix seconds"),
     ],
 )
 def test_signature_verification(timestamp, signature_of, now, error):
-    secret, body = b"secret", b'{"a": 1}'
-    signed = signing.signature(secret, timestamp or "1000", body if signature_of == "right" else b"other")
+    secret, body, path = b"secret", b'{"a": 1}', "/api/intakes/K7M29QX4/withdraw"
+    signed = signing.signature(
+        secret, timestamp or "1000", "GET" if signature_of == "other method" else "POST",
+        "/api/intakes/K7M29QX5/withdraw" if signature_of == "other path" else path,
+        b"other" if signature_of == "other body" else body,
+    )
     if error is None:
-        signing.verify(secret, timestamp, signed, body, 300, now=now)
+        assert signing.verify(secret, timestamp, signed, "POST", path, body, 300, now=now) == signed[len("sha256="):]
     else:
         with pytest.raises(signing.SignatureError, match=error):
-            signing.verify(secret, timestamp, signed, body, 300, now=now)
+            signing.verify(secret, timestamp, signed, "POST", path, body, 300, now=now)
+
+
+def test_the_signed_message_is_documented_exactly():
+    """What portal/README.md tells other senders to sign."""
+    body = b'{"reference":"K7M29QX4"}'
+    expected = b"1700000000\nPOST\n/api/intakes/K7M29QX4/withdraw\n" + hashlib.sha256(body).hexdigest().encode()
+    assert signing.message("1700000000", "post", "/api/intakes/K7M29QX4/withdraw", body) == expected
+    digest = hmac.new(b"secret", expected, hashlib.sha256).hexdigest()
+    headers = signing.signed_headers(b"secret", "POST", "/api/intakes/K7M29QX4/withdraw", body, now=1_700_000_000)
+    assert headers == {"X-Paligs-Timestamp": "1700000000", "X-Paligs-Signature": f"sha256={digest}"}
+    # the vector the assistant's signer is checked against (tests/bot/handoff/test_outbox.py)
+    golden = signing.signed_headers(b"golden-secret", "POST", "/api/intakes/K7M29QX4/withdraw", body, now=1_700_000_000)
+    assert golden["X-Paligs-Signature"] == "sha256=563543179c7aa9da3de7cea4c811233c53b1469a3e7c07d0777a9981eebfed53"
 
 
 def test_sealed_values_are_bound_to_their_row_and_key():
@@ -143,16 +171,47 @@ def test_a_bare_key_gets_an_id():
 
 
 def test_settings_read_only_what_they_are_given(tmp_path):
-    settings = Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "INTAKE_SECRET": "s",
+    settings = Settings.from_env({"PALIGS_ENV": "development", "PORTAL_VAR_DIR": str(tmp_path), "INTAKE_SECRET": "s",
                                   "PORTAL_CONTACT_RETENTION_DAYS": "7", "SMTP_URL": "smtp://127.0.0.1:1025"})
     assert settings.db_url == "sqlite+aiosqlite:///var/portal.db"
     assert settings.contact_retention_days == 7 and settings.closed_retention_days == 180
     # embedded mode: local secrets generated once, private, and reused
     key_file = tmp_path / "portal-data.key"
     assert key_file.stat().st_mode & 0o777 == 0o600
-    assert Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path)}).data_keys == settings.data_keys
+    development = {"PALIGS_ENV": "development", "PORTAL_VAR_DIR": str(tmp_path)}
+    assert Settings.from_env(development).data_keys == settings.data_keys
     with pytest.raises(SettingsError, match="PORTAL_IDLE_MINUTES"):
-        Settings.from_env({"PORTAL_VAR_DIR": str(tmp_path), "PORTAL_IDLE_MINUTES": "soon"})
+        Settings.from_env({**development, "PORTAL_IDLE_MINUTES": "soon"})
+
+
+@pytest.mark.parametrize("environment", [{}, {"PALIGS_ENV": "production"}, {"PALIGS_ENV": "staging"}])
+def test_outside_development_no_data_key_is_generated(tmp_path, environment):
+    with pytest.raises(SettingsError, match="PORTAL_DATA_KEY is required"):
+        Settings.from_env({**environment, "PORTAL_VAR_DIR": str(tmp_path)})
+    assert not (tmp_path / "portal-data.key").exists()
+    # positive control: with a real key, production settings load
+    assert Settings.from_env({**environment, "PORTAL_DATA_KEY": helpers.key_entry("k1")}).data_keys[0][0] == "k1"
+
+
+REAL = "r" * 32
+
+
+@pytest.mark.parametrize(
+    "env, problems",
+    [
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": REAL}, []),
+        ({"INTAKE_SECRET": "", "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": REAL}, ["INTAKE_SECRET is empty"]),
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": "change-me-" + REAL, "PORTAL_DATA_KEY": REAL},
+         ["PORTAL_SESSION_SECRET still holds the published change-me value"]),
+        ({"INTAKE_SECRET": REAL, "PORTAL_SESSION_SECRET": REAL, "PORTAL_DATA_KEY": "k1:c2hvcnQ="},
+         ["PORTAL_DATA_KEY is shorter than 32 bytes"]),
+        ({"PALIGS_ENV": "development"}, []),
+        ({"PALIGS_ENV": "Production"}, ["INTAKE_SECRET is empty", "PORTAL_SESSION_SECRET is empty",
+                                        "PORTAL_DATA_KEY is empty"]),
+    ],
+)
+def test_secret_problems_name_each_variable(env, problems):
+    assert secret_problems(SERVE_SECRETS, env) == problems
 
 
 @pytest.mark.parametrize("count, shown", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120")])

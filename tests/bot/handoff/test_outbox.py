@@ -9,7 +9,15 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from bot.handoff.delivery import delivered, signed_headers, target
+from bot.handoff.delivery import (
+    IntakeUrlError,
+    body_of,
+    delivered,
+    intake_url_problem,
+    require_safe_intake_url,
+    signed_headers,
+    target,
+)
 from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff
 from bot.handoff.reference import is_reference
 from tests.support.services import temporary_postgres_database
@@ -96,12 +104,61 @@ def test_what_counts_as_delivered(kind, status, done):
     assert delivered(Pending("id", kind, "K7M29QX4", b"{}", 0), status) is done
 
 
-def test_the_signature_and_the_withdraw_address():
-    headers = signed_headers("secret", b'{"a":1}', now=1_700_000_000)
-    expected = hmac.new(b"secret", b'1700000000.{"a":1}', hashlib.sha256).hexdigest()
-    assert headers["X-Paligs-Signature"] == f"sha256={expected}" and headers["X-Paligs-Timestamp"] == "1700000000"
+# The same vector is checked on the receiving side (tests/portal/test_units.py).
+GOLDEN = "sha256=563543179c7aa9da3de7cea4c811233c53b1469a3e7c07d0777a9981eebfed53"
+
+
+def test_the_signature_binds_method_path_and_body():
     withdraw = Pending("id", WITHDRAW, "K7M29QX4", b"{}", 0)
-    assert target("http://x/api/intakes", withdraw) == "http://x/api/intakes/K7M29QX4/withdraw"
+    url = target("http://x:8080/api/intakes", withdraw)
+    assert url == "http://x:8080/api/intakes/K7M29QX4/withdraw"
+    body = body_of(withdraw)
+    assert body == b'{"reference":"K7M29QX4"}'  # the withdrawal names its reference in the body too
+    headers = signed_headers("golden-secret", "POST", url, body, now=1_700_000_000)
+    assert headers["X-Paligs-Signature"] == GOLDEN and headers["X-Paligs-Timestamp"] == "1700000000"
+    signed = b"1700000000\nPOST\n/api/intakes/K7M29QX4/withdraw\n" + hashlib.sha256(body).hexdigest().encode()
+    assert GOLDEN == "sha256=" + hmac.new(b"golden-secret", signed, hashlib.sha256).hexdigest()
+    # another reference, method or body: another signature
+    other = target("http://x:8080/api/intakes", Pending("id", WITHDRAW, "K7M29QX5", b"{}", 0))
+    for changed in (signed_headers("golden-secret", "POST", other, body, now=1_700_000_000),
+                    signed_headers("golden-secret", "PUT", url, body, now=1_700_000_000),
+                    signed_headers("golden-secret", "POST", url, b'{"reference":"K7M29QX5"}', now=1_700_000_000)):
+        assert changed["X-Paligs-Signature"] != GOLDEN
+
+
+def test_an_intake_is_posted_as_it_was_queued():
+    intake_message = Pending("id", INTAKE, "K7M29QX4", b'{"reference":"K7M29QX4","x":1}', 0)
+    assert body_of(intake_message) == intake_message.body
+    assert target("https://portal.example.lv/api/intakes", intake_message) == "https://portal.example.lv/api/intakes"
+
+
+@pytest.mark.parametrize(
+    "url, safe",
+    [
+        ("https://portal.example.lv/api/intakes", True),
+        ("https://10.0.0.5/api/intakes", True),
+        ("http://localhost:8080/api/intakes", True),
+        ("http://127.0.0.1:8080/api/intakes", True),
+        ("http://[::1]:8080/api/intakes", True),
+        ("http://portal:8080/api/intakes", True),  # a compose service on its own network
+        ("http://intake-service/api/intakes", True),
+        ("http://portal.example.lv/api/intakes", False),
+        ("http://10.0.0.5:8080/api/intakes", False),
+        ("http://192.168.1.10/api/intakes", False),
+        ("http://1234/api/intakes", False),
+        ("ftp://portal/api/intakes", False),
+        ("portal:8080/api/intakes", False),
+        ("", False),
+    ],
+)
+def test_intake_url_must_be_https_except_on_loopback_or_compose(url, safe):
+    assert (intake_url_problem(url) is None) is safe
+    if safe:
+        require_safe_intake_url(url, {"PALIGS_ENV": "production"})
+    else:
+        with pytest.raises(IntakeUrlError, match="INTAKE_URL"):
+            require_safe_intake_url(url, {})  # unset counts as production
+        require_safe_intake_url(url, {"PALIGS_ENV": "development"})  # a test machine may
 
 
 def test_delivered_entries_are_forgotten_after_the_retention_period(outbox):
