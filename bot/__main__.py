@@ -112,12 +112,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from bot.settings import SecretsError
+    from bot.settings import StartupRefused
 
     args = parser().parse_args(argv)
     try:
         return args.handler(args)
-    except SecretsError as refused:  # an operator's mistake: the message, not a traceback
+    except StartupRefused as refused:  # an operator's mistake: the message, not a traceback
         print(f"python -m bot {args.command}: {refused}", file=sys.stderr)
         return 2
 

@@ -16,7 +16,11 @@ ACTION_SERVER_SECRETS = ("SENDER_KEY", "INTAKE_SECRET", "ACTION_SERVER_SECRET")
 RASA_SERVER_SECRETS = ("SENDER_KEY", "ACTION_SERVER_SECRET")
 
 
-class SecretsError(RuntimeError):
+class StartupRefused(RuntimeError):
+    """A process refuses to start with a setting that would make it unsafe."""
+
+
+class SecretsError(StartupRefused):
     """A process was asked to start with a secret anyone could know."""
 
 

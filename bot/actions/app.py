@@ -21,6 +21,7 @@ from sanic.request import Request
 
 from bot.actions.gate import guard_webhook
 from bot.handoff import service as handoff_service
+from bot.handoff.delivery import require_safe_intake_url
 from bot.privacy import logs
 from bot.settings import ACTION_SERVER_SECRETS, Settings, load_settings, require_real_secrets
 
@@ -103,5 +104,7 @@ def serve(host: str = "0.0.0.0", port: int = 5055) -> None:
     logging.basicConfig(level=logging.INFO)
     logs.install()  # no personal data in the action server's log lines either
     require_real_secrets(ACTION_SERVER_SECRETS)
-    app = create_action_app(load_settings())
+    settings = load_settings()
+    require_safe_intake_url(settings.intake_url)
+    app = create_action_app(settings)
     app.run(host=host, port=port, workers=1, access_log=False)

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.handoff.outbox import INTAKE, Outbox, Pending
+from bot.settings import StartupRefused
 
 logger = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=15)
@@ -32,7 +33,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=15)
 _SERVICE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$")
 
 
-class IntakeUrlError(RuntimeError):
+class IntakeUrlError(StartupRefused):
     """INTAKE_URL would send intakes in clear over a network others share."""
 
 

@@ -116,3 +116,16 @@ def test_real_secrets_pass_the_check():
     env = production_env(SENDER_KEY=STRONG, INTAKE_SECRET=STRONG, ACTION_SERVER_SECRET=STRONG)
     probe = "from bot.settings import ACTION_SERVER_SECRETS as S, require_real_secrets; require_real_secrets(S)"
     assert subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env).returncode == 0
+
+
+def test_the_action_server_refuses_a_plain_http_intake_url():
+    env = production_env(SENDER_KEY=STRONG, INTAKE_SECRET=STRONG, ACTION_SERVER_SECRET=STRONG,
+                         INTAKE_URL="http://intake.example.org/api/intakes")
+    run = subprocess.run([str(BIN / "python"), "-m", "bot", "serve-actions", "--port", str(free_port())],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "intake.example.org" in run.stderr and "Traceback" not in run.stderr, run.stderr
+    # Positive control: https (or loopback, or a compose service name) passes the same check.
+    probe = ("from bot.handoff.delivery import require_safe_intake_url as check; "
+             "[check(u) for u in ('https://intake.example.org/api/intakes', 'http://127.0.0.1:8080/api/intakes', "
+             "'http://portal:8080/api/intakes')]")
+    assert subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env).returncode == 0
