@@ -258,17 +258,20 @@ class ActionDeleteData(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         lang, channel = language_of(tracker), output_channel_of(tracker)
-        references = sorted(set(tracker.get_slot(REFERENCES_SLOT) or []))
+        # Withdrawn: only what the outbox holds under this conversation's key (slots come
+        # from the caller). The codes this conversation was shown are only repeated to the
+        # person if the outbox cannot be reached, so they can quote them on the phone.
+        shown = sorted(set(tracker.get_slot(REFERENCES_SLOT) or []))
         try:
             outbox = service.outbox()
             key = conversation_key(tracker.sender_id)
-            references = sorted(set(references) | set(await asyncio.to_thread(outbox.references_of, key)))
+            references = sorted(set(await asyncio.to_thread(outbox.references_of, key)))
             for reference in references:
                 await asyncio.to_thread(outbox.withdraw, reference, key)
         except Exception:  # the conversation is still erased; the withdrawal goes by phone
             logger.exception("delete: the withdrawal could not be queued")
             say(dispatcher, "utter_delete_withdraw_failed", lang, channel,
-                values={"references": ", ".join(display(r) for r in references)})
+                values={"references": ", ".join(display(r) for r in shown)})
             return []
         service.wake_worker()
         if references:

@@ -119,18 +119,19 @@ class Outbox:
             ).scalar_one()
 
     def withdraw(self, reference: str, conversation: str) -> str:
-        """"cancelled" if the intake had not left yet (it never will), else "queued"."""
+        """"cancelled" if the intake had not left yet (it never will), "queued" if a
+        withdrawal goes to the portal, "unknown" if this conversation sent no intake
+        with that reference: a conversation can only ever withdraw its own."""
         now = _now()
+        own_intake = (
+            messages.c.kind == INTAKE, messages.c.reference == reference, messages.c.conversation == conversation
+        )
         with self.engine.begin() as conn:
-            cancelled = conn.execute(
-                messages.delete().where(
-                    messages.c.kind == INTAKE,
-                    messages.c.reference == reference,
-                    messages.c.delivered_at.is_(None),
-                )
-            ).rowcount
+            cancelled = conn.execute(messages.delete().where(*own_intake, messages.c.delivered_at.is_(None))).rowcount
             if cancelled:
                 return "cancelled"
+            if conn.execute(sa.select(messages.c.id).where(*own_intake)).first() is None:
+                return "unknown"
             exists = conn.execute(
                 sa.select(messages.c.id).where(messages.c.kind == WITHDRAW, messages.c.reference == reference)
             ).first()

@@ -83,6 +83,19 @@ def test_withdrawing_a_delivered_intake_queues_one_withdrawal(outbox):
     assert (pending.kind, pending.reference) == (WITHDRAW, reference)
 
 
+@pytest.mark.parametrize("delivered", [False, True])
+def test_a_conversation_cannot_withdraw_another_conversations_intake(outbox, delivered):
+    reference = outbox.new_reference()
+    outbox.add_intake(intake(reference), "victim")
+    if delivered:
+        outbox.delivered(outbox.due()[0].id)
+    before = outbox.due()
+    assert outbox.withdraw(reference, "attacker") == "unknown"
+    assert outbox.due() == before and outbox.references_of("victim") == [reference]
+    # Positive control: its own conversation can.
+    assert outbox.withdraw(reference, "victim") == ("queued" if delivered else "cancelled")
+
+
 def test_the_same_intake_cannot_be_queued_twice(outbox):
     item = intake(outbox.new_reference())
     outbox.add_intake(item, "conv-5")
