@@ -14,7 +14,7 @@ from bot.privacy.logs import redact_log_text
 from bot.server.stores import REDACTED
 from tests.support import expect, stored
 from tests.support.chat import Chat
-from tests.support.servers import free_port, running_servers
+from tests.support.servers import conversation_id, free_port, running_servers
 
 # (language, message with personal data, the same without it, intent, placeholder, raw values).
 # Synthetic values, unlike any other test's, so that a match can only come from here.
@@ -65,7 +65,7 @@ def conversations(servers):
 
 
 def user_rows(servers, sender):
-    rows = stored.tracker_events(servers.log_dir / "tracker.db", sender)
+    rows = stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(sender))
     return [(row["intent_name"], json.loads(row["data"])) for row in rows if row["type_name"] == "user"]
 
 
@@ -114,7 +114,7 @@ def test_the_bot_s_own_numbers_are_stored_as_said(servers):
     chat.say("/ask_contacts")
     assert chat.heard("utter_contacts_intro"), chat.texts
     said = [json.loads(r["data"]).get("text") or "" for r in stored.tracker_events(
-        servers.log_dir / "tracker.db", chat.me) if r["type_name"] == "bot"]
+        servers.log_dir / "tracker.db", conversation_id(chat.me)) if r["type_name"] == "bot"]
     numbers = [n for text in chat.texts for n in re.findall(r"\+371 \d{8}", text)]
     assert numbers and all(any(n in text for text in said) for n in numbers), (numbers, said)
 
