@@ -9,12 +9,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.server.stores import (
     REDACTED,
     EnvTrackerStore,
-    PrivateSQLTrackerStore,
     redacted,
     redis_lock_arguments,
     sql_store_arguments,
 )
-from tests.support.services import temporary_postgres_database
 
 
 @pytest.mark.parametrize(
@@ -102,17 +100,6 @@ def conversation():
         ActionExecuted("action_listen"),
         said(f"and my mail is john.doe@mail.ru, tel {PHONE}", "inform"),
     ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        yield PrivateSQLTrackerStore(**sql_store_arguments(f"sqlite:///{tmp_path}/tracker.db"))
-    else:
-        with temporary_postgres_database() as url:
-            store = PrivateSQLTrackerStore(**sql_store_arguments(url))
-            yield store
-            store.engine.dispose()
 
 
 def test_the_store_keeps_placeholders_not_personal_data(store):

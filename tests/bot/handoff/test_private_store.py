@@ -4,23 +4,10 @@ contact detail is stored redacted, and "delete my data" erases the conversation.
 import asyncio
 import json
 
-import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.server.stores import PrivateSQLTrackerStore, contact_replies, erase_requested, sql_store_arguments
-from tests.support.services import temporary_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        yield PrivateSQLTrackerStore(**sql_store_arguments(f"sqlite:///{tmp_path}/tracker.db"))
-    else:
-        with temporary_postgres_database() as url:
-            store = PrivateSQLTrackerStore(**sql_store_arguments(url))
-            yield store
-            store.engine.dispose()
+from bot.server.stores import contact_replies, erase_requested
 
 
 def contact_turn():
