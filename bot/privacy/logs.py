@@ -17,6 +17,7 @@ import re
 
 from bot.privacy.redaction import redact
 
+WITHHELD = "[log line withheld: it could not be redacted]"
 ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
 IDENTIFIER = re.compile(
     r"(?<![0-9A-Za-z+.])(?:"
@@ -65,7 +66,10 @@ def install() -> None:
 
     def factory(*args, **kwargs) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        redact_record(record)
+        try:
+            redact_record(record)
+        except Exception:  # logging must never fail a person's message, nor leak the line
+            record.msg, record.args, record.exc_info, record.exc_text = WITHHELD, None, None, None
         return record
 
     factory.redacts = True  # type: ignore[attr-defined]

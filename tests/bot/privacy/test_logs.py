@@ -104,3 +104,17 @@ def test_installed_every_record_is_redacted(capture):
     assert "ValueError: bad contact [email]" in output and "handler failed for [passport]" in output
     assert "2000 1234" not in output and "john.doe" not in output and "AB1234567" not in output
     assert logging.getLogRecordFactory().redacts
+
+
+def test_a_line_that_cannot_be_redacted_is_withheld_not_raised(capture, monkeypatch):
+    logger, stream, attach = capture
+    logs.install()
+    attach()
+
+    def broken(text):
+        raise RuntimeError("redaction failed")
+
+    monkeypatch.setattr(logs, "redact", broken)
+    logger.warning("message from %s", "+371 2000 1234")  # must not raise into the caller
+    output = stream.getvalue()
+    assert logs.WITHHELD in output and "2000 1234" not in output
