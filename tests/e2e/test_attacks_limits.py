@@ -12,12 +12,10 @@ import uuid
 import xml.etree.ElementTree as ET
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode
 
 import pytest
 import requests
 import socketio
-from twilio.request_validator import RequestValidator
 
 from bot.actions.gate import SECRET_HEADER
 from bot.contacts.book import contact_book, response_values
@@ -27,6 +25,7 @@ from bot.sms.pseudonym import conversation_id
 from tests.support import expect, stored
 from tests.support.chat import Chat
 from tests.support.servers import free_port, running_servers
+from tests.support.twilio import post_sms
 
 PER_CONVERSATION = 12
 PER_ADDRESS = 20
@@ -217,11 +216,8 @@ def test_oversized_or_malformed_action_calls_get_4xx_not_500(servers, body, head
 
 
 def signed_sms(servers, phone, body, sid, source):
-    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": sid}
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": source,
-               "X-Twilio-Signature": RequestValidator(TWILIO_TOKEN).compute_signature(SMS_URL, params)}
-    return requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers,
-                         timeout=60)
+    return post_sms(servers.rasa_url, TWILIO_TOKEN, SMS_URL, phone, body, sid=sid,
+                    headers={"X-Forwarded-For": source})
 
 
 def messages_in(reply):

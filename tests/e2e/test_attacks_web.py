@@ -16,17 +16,16 @@ import os
 import queue
 import time
 import uuid
-from urllib.parse import urlencode
 
 import pytest
 import requests
 import socketio
 import websocket
-from twilio.request_validator import RequestValidator
 
 from bot.sms.pseudonym import conversation_id as sms_conversation_id
 from tests.support import expect, stored
 from tests.support.servers import running_servers
+from tests.support.twilio import post_sms
 
 SENDER_KEY = "e2e-sender-key"  # what running_servers gives the Rasa server
 TWILIO_TOKEN = "e2e-attacks-twilio-token"
@@ -53,13 +52,7 @@ def texts(replies):
 
 def send_sms(servers, phone, body):
     """An SMS as Twilio posts it, signed, each with its own MessageSid."""
-    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": "SM" + uuid.uuid4().hex}
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Twilio-Signature": RequestValidator(TWILIO_TOKEN).compute_signature(SMS_URL, params),
-    }
-    reply = requests.post(f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers,
-                          timeout=60)
+    reply = post_sms(servers.rasa_url, TWILIO_TOKEN, SMS_URL, phone, body)
     assert reply.status_code == 200, reply.text
     return reply.text
 

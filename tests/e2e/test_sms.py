@@ -9,7 +9,6 @@ import re
 import time
 import uuid
 import xml.etree.ElementTree as ET
-from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -20,6 +19,7 @@ from bot.sms.pseudonym import conversation_id
 from bot.sms.segments import segments
 from tests.support import expect, stored
 from tests.support.servers import INTAKE_SECRET, PortalServer, running_servers
+from tests.support.twilio import FORM, post_sms
 
 TOKEN = "e2e-twilio-auth-token"
 PUBLIC_URL = "https://paligs.example.org/webhooks/sms/webhook"  # what Twilio signs, behind a proxy
@@ -50,16 +50,8 @@ def sms_text(name, lang):
     return expect.response(name, lang, "sms")["text"]
 
 
-def post(servers, body, phone=PHONE, signature="valid", content_type="application/x-www-form-urlencoded"):
-    params = {"From": phone, "To": "+37120000000", "Body": body, "MessageSid": "SM" + uuid.uuid4().hex}
-    headers = {"Content-Type": content_type}
-    if signature == "valid":
-        headers["X-Twilio-Signature"] = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
-    elif signature:
-        headers["X-Twilio-Signature"] = signature
-    return requests.post(
-        f"{servers.rasa_url}/webhooks/sms/webhook", data=urlencode(params), headers=headers, timeout=60
-    )
+def post(servers, body, phone=PHONE, signature="valid", content_type=FORM):
+    return post_sms(servers.rasa_url, TOKEN, PUBLIC_URL, phone, body, signature=signature, content_type=content_type)
 
 
 def sms(servers, body, phone=PHONE):

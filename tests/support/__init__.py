@@ -6,4 +6,5 @@ languages  the enabled languages of languages.yml, and test phrases per language
 servers    the real Rasa server, action server and intake service on free ports
 services   temporary PostgreSQL databases and the Redis URL of the machine
 stored     what the servers wrote: SQLite files read-only, log files
+twilio     SMS webhook requests as Twilio posts them, signed with its own validator
 """
