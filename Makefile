@@ -13,6 +13,9 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# The sentence encoder serves on one OpenMP thread (bot/encoder/sentence.py); training uses every core.
+export OMP_NUM_THREADS := 1
+TRAIN_THREADS := $(shell nproc 2>/dev/null || echo 1)
 
 TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules -name '*.yml' 2>/dev/null)
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
@@ -50,8 +53,11 @@ build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/conte
 	$(PY) -m bot build
 	touch $@
 
-$(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA)
-	$(RASA) train --domain build/domain --config config.yml \
+# The encoder and classifier code shape what is learned; the other components are read at run time.
+MODEL_CODE := bot/server/encoder.py bot/server/intent_classifier.py $(wildcard bot/encoder/*.py)
+
+$(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA) $(MODEL_CODE)
+	ENCODER_THREADS=$(TRAIN_THREADS) $(RASA) train --domain build/domain --config config.yml \
 	  --data bot/data/nlu bot/data/rules --out models --fixed-model-name paligs
 
 setup: $(BOT_VENV)/.installed bot/web/node_modules/.installed build/.i18n ## create venvs, install, compile catalogs

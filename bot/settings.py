@@ -80,6 +80,8 @@ class Settings:
     sms_replay_window_seconds: float
     intake_limit_per_day: int
     actions_max_body_bytes: int
+    encoder_threads: int
+    encoder_cache_dir: str
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
@@ -110,4 +112,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         sms_replay_window_seconds=float(env.get("SMS_REPLAY_WINDOW_SECONDS", "86400")),
         intake_limit_per_day=int(env.get("INTAKE_LIMIT_PER_DAY", "3")),
         actions_max_body_bytes=int(env.get("ACTIONS_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+        # One OpenMP thread when serving: two on a busy 2-core machine made p95 18x worse.
+        # Training may use every core (make train sets it).
+        encoder_threads=max(1, int(env.get("ENCODER_THREADS", "1"))),
+        encoder_cache_dir=env.get("ENCODER_CACHE_DIR", "build/encoder-cache"),
     )

