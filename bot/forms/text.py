@@ -10,6 +10,7 @@ and stay.
 from __future__ import annotations
 
 import unicodedata
+from typing import List, Tuple
 
 
 def fold(text: str) -> str:
@@ -25,3 +26,16 @@ def _word_char(ch: str) -> bool:
 def normalise(text: str) -> str:
     """fold(), with every run of other characters than letters, digits and marks as one space."""
     return " ".join("".join(ch if _word_char(ch) else " " for ch in fold(text)).split())
+
+
+def folded_with_offsets(text: str) -> Tuple[str, List[int]]:
+    """fold(), with every character other than letters, digits and marks as a space,
+    and for each character of the result the index of the character it came from,
+    so a match in the folded text can be cut out of the original."""
+    folded: List[str] = []
+    origin: List[int] = []
+    for index, ch in enumerate(text):
+        for out in fold(ch):
+            folded.append(out if _word_char(out) else " ")
+            origin.append(index)
+    return "".join(folded), origin

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
@@ -19,6 +19,8 @@ class Language:
     locale: str
     direction: str
     enabled: bool
+    # how people name it, in every script and spelling; `*` ends a prefix (bot/language/mentions.py)
+    names: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,10 @@ class LanguageRegistry:
 
 def load_registry(path: Path) -> LanguageRegistry:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    languages = {item["code"]: Language(**item) for item in raw["languages"]}
+    languages = {
+        item["code"]: Language(**{**item, "names": tuple(item.get("names", ()))})
+        for item in raw["languages"]
+    }
     return LanguageRegistry(
         default=raw["default"], source_language=raw["source_language"], all=languages
     )

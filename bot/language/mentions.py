@@ -1,0 +1,59 @@
+"""Where a message names a language ("po-russki", "krievu valodā", "اردو میں").
+
+The names are data (`names` in bot/data/content/languages.yml), in every script
+and spelling people type; a name ending in `*` also matches longer words, which
+covers inflections ("русск*": русский, русском, по-русски). Matching ignores case,
+diacritics and punctuation and needs whole words, as everywhere (bot/forms/text.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Tuple
+
+from bot.forms.text import folded_with_offsets, normalise
+from bot.language.registry import LanguageRegistry
+
+# In the folded text every character but a space belongs to a word.
+_WORD_START = r"(?<![^ ])"
+_WORD_END = r"(?![^ ])"
+
+
+@dataclass(frozen=True)
+class Mention:
+    code: str
+    start: int
+    end: int
+    text: str
+
+
+def _name_pattern(name: str) -> str:
+    prefix = name.endswith("*")
+    words = normalise(name.rstrip("*")).split()
+    pattern = " +".join(map(re.escape, words))
+    return pattern + (r"[^ ]*" if prefix else "") + _WORD_END
+
+
+class LanguageMentions:
+    def __init__(self, languages: LanguageRegistry) -> None:
+        names: List[Tuple[str, str]] = [
+            (name, language.code)
+            for language in languages.all.values()
+            for name in (language.native_name, *language.names)
+        ]
+        # longest first, so "krievu valodā" is one mention, not "krievu"
+        names.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._codes = [code for _, code in names]
+        self._pattern = re.compile(
+            _WORD_START + "(?:" + "|".join(f"({_name_pattern(name)})" for name, _ in names) + ")"
+        )
+
+    def find(self, text: str) -> List[Mention]:
+        folded, origin = folded_with_offsets(text)
+        mentions = []
+        for match in self._pattern.finditer(folded):
+            group = match.lastindex or 0
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            mentions.append(Mention(self._codes[group - 1], start, end, text[start:end]))
+        return mentions
