@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.privacy import logs
 from bot.privacy.redaction import redact
+from bot.server import action_response_check
 from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
@@ -154,6 +155,7 @@ class EnvTrackerStore:
         # Every `rasa run` builds its tracker store first: the Rasa server's startup check.
         require_real_secrets(RASA_SERVER_SECRETS)
         logs.install()  # built when the model loads, before the first message is handled
+        action_response_check.install()
         arguments = sql_store_arguments(load_settings().tracker_db_url)
         return PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
 
