@@ -55,16 +55,18 @@ def _cmd_content(args: argparse.Namespace) -> int:
 def _cmd_nlu_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.tooling.nlu_report import heldout_report
+    from bot.tooling.nlu_report import GOALS, format_report, heldout_report, shortfalls
 
-    for lang, result in heldout_report(Path(args.output), Path(args.config)).items():
-        print(
-            f"{lang}: {result['examples']} held-out examples: accuracy {result['accuracy']:.1%}, "
-            f"top intent {result['top_intent_accuracy']:.1%}, fallback {result['fallback_rate']:.1%}"
-        )
-        for confusion, count in result["top_confusions"]:
-            print(f"    {count} x {confusion}")
-    return 0
+    report = heldout_report(Path(args.output), Path(args.config), leave_one_out=not args.quick)
+    print("\n".join(format_report(report)))
+    problems = shortfalls(report)
+    print(
+        f"goals: emergency recall >= {GOALS.emergency_recall:.0%}, precision >= {GOALS.emergency_precision:.0%}, "
+        f"accuracy >= {GOALS.accuracy:.0%}, left out (top intent) >= {GOALS.leave_one_language_out:.0%}"
+    )
+    for problem in problems:
+        print("BELOW GOAL " + problem)
+    return 1 if problems and args.check else 0
 
 
 def _cmd_secrets(args: argparse.Namespace) -> int:
@@ -100,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
     report = commands.add_parser("nlu-report", help="held-out NLU accuracy per language")
     report.add_argument("--config", default="config.yml", help="pipeline to evaluate")
     report.add_argument("--output", default="results/nlu-heldout.json")
+    report.add_argument("--check", action="store_true", help="exit 1 when a figure is below its goal")
+    report.add_argument("--quick", action="store_true", help="skip the leave-one-language-out trainings")
     report.set_defaults(handler=_cmd_nlu_report)
 
     fresh = commands.add_parser("secrets", help="print a fresh .env with random secrets (python -m bot secrets > .env)")
