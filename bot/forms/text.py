@@ -1,6 +1,7 @@
 """Text as the matchers compare it, in one place for every reader: reply words
 (bot/forms/words.py), language names (bot/language/names.py), the danger phrases
-(bot/server/danger_phrases.py) and SMS keywords (bot/sms/keywords.py).
+(bot/server/danger_phrases.py, which also drops apostrophes) and SMS keywords
+(bot/sms/keywords.py, likewise).
 
 Only the Latin and Cyrillic diacritics (U+0300-U+036F) are dropped, so "PALIGA!!"
 meets "palīgā"; in Devanagari or Arabic script the marks are part of the letters
@@ -12,11 +13,19 @@ from __future__ import annotations
 import unicodedata
 from typing import List, Tuple
 
+# Typed inside words ("don't", "he’s", Russian in Latin letters "ub'yot" for "убьёт").
+APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4"
+
 
 def fold(text: str) -> str:
     """Case-folded, without Latin and Cyrillic diacritics."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not 0x300 <= ord(ch) <= 0x36F)
+
+
+def without_apostrophes(text: str) -> str:
+    """The text with its apostrophes dropped, so "I'm" meets "Im" (normalise() would give "i m")."""
+    return "".join(ch for ch in text if ch not in APOSTROPHES)
 
 
 def _word_char(ch: str) -> bool:

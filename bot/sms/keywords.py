@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Dict, Iterable, Optional
 
-from bot.forms.text import fold
+from bot.forms.text import fold, without_apostrophes
 
 # Twilio answers these itself (opt-out and its confirmation), and after an
 # opt-out it will not deliver our reply anyway: we stay silent.
@@ -77,7 +77,6 @@ KEYWORDS: Dict[str, Iterable[str]] = {
     change_language("ur"): ("ur", "urdu", "اردو"),
 }
 
-APOSTROPHES = "'\u2018\u2019\u02bb\u02bc`\u00b4"
 EDGE_PUNCTUATION = " \t\r\n.,!?;:\"()[]{}-\u00a1\u00bf\u061f\u0964"
 
 
@@ -87,7 +86,7 @@ def normalise(text: str) -> str:
     Only the generic combining diacritics (U+0300-U+036F) are dropped: in
     Devanagari or Arabic the marks are part of the letters.
     """
-    plain = "".join(ch for ch in fold(text) if ch not in APOSTROPHES)
+    plain = without_apostrophes(fold(text))
     return " ".join(plain.strip(EDGE_PUNCTUATION).split())
 
 

@@ -1,9 +1,10 @@
 import pytest
 
+from bot.forms.text import normalise
 from bot.paths import CONTENT_DIR
-from bot.server.danger_phrases import DangerPhrases, load_phrases, normalise
+from bot.server.danger_phrases import Phrases, load_phrases
 
-PHRASES = DangerPhrases(["palīgā", "меня бьют", "help me now"])
+PHRASES = Phrases(["palīgā", "меня бьют", "help me now", "i'm trapped", "menya b'yut"])
 
 
 @pytest.mark.parametrize(
@@ -12,10 +13,15 @@ PHRASES = DangerPhrases(["palīgā", "меня бьют", "help me now"])
         ("PALIGA!!", True),
         ("palīgā, lūdzu", True),
         ("Меня бьют прямо сейчас", True),
-        ("menya byut", False),  # transliterations are listed separately in the data
+        ("menja bjut", False),  # other Latin spellings are listed separately in the data
         ("please HELP me, now", True),
         ("help me understand my contract now", False),
         ("palīgāmies", False),  # inside another word
+        ("IM TRAPPED", True),  # apostrophes join the word they are in
+        ("i’m trapped", True),
+        ("i m trapped", False),
+        ("menya byut", True),  # a soft sign typed as an apostrophe, or left out
+        ("menya b`yut", True),
         ("", False),
     ],
 )
@@ -31,7 +37,7 @@ def test_normalise(text, expected):
     assert normalise(text) == expected
 
 
-def test_every_enabled_language_has_danger_phrases():
+def test_every_enabled_language_has_danger_phrases_and_present_cues():
     import yaml
 
     from bot.language.registry import registry
@@ -41,6 +47,7 @@ def test_every_enabled_language_has_danger_phrases():
         assert data["language"] == code
         assert data["source"]
         assert len(data["phrases"]) >= 15, code
+        assert len(data["present_cues"]) >= 10, code
 
 
 @pytest.mark.parametrize(
@@ -52,7 +59,19 @@ def test_every_enabled_language_has_danger_phrases():
         "they took my passport",
         "help",
         "police",
+        "my passport is locked in the boss's safe",
+        "i am trapped in debt to the agency",
+        "what emergency help can victims get",
+        "should i call the police",
+        "this job is killing me",
+        "Palīga dati ir drošībā?",
+        "piedāvā darbu par pavāra palīgu, vai tas ir droši",
+        "katru nakti mani ieslēdz istabā",
+        "у меня украли паспорт",
+        "помогите вернуться домой",
+        "pomogite uehat domoy",
+        "начальница бьёт меня по лицу, когда злится",
     ],
 )
 def test_ordinary_questions_are_not_emergencies(text):
-    assert not DangerPhrases(load_phrases(CONTENT_DIR / "emergency_keywords")).found_in(text)
+    assert not Phrases(load_phrases(CONTENT_DIR / "emergency_keywords")).found_in(text)
