@@ -33,9 +33,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from bot.forms.text import fold
+from bot.forms.text import APOSTROPHES, fold
 
-APOSTROPHES = "'\u2019\u02bb\u02bc"
 SENTENCE_END = ".!?\u2026\u0964\u06d4\u061f"
 NGRAM_ORDERS = (1, 2, 3)
 # A profile from fewer letters than this describes nothing (a few stray words).
