@@ -1,1 +1,2 @@
-"""The languages offered (bot/data/content/languages.yml) and how a person names one."""
+"""The languages offered (bot/data/content/languages.yml), how a person names one, which one a
+message is written in, and the offer to switch to it."""

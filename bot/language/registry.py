@@ -11,6 +11,9 @@ import yaml
 
 from bot.paths import CONTENT_DIR
 
+# The catalogs' context of `in_language` ("in Russian" -> "по-русски").
+IN_LANGUAGE_CONTEXT = "in_language"
+
 
 @dataclass(frozen=True)
 class Language:
@@ -21,6 +24,7 @@ class Language:
     enabled: bool
     # how people name it, in every script and spelling; `*` ends a prefix (bot/language/mentions.py)
     names: Tuple[str, ...] = ()
+    in_language: str = ""  # English for "in <this language>", a msgid (context `in_language`)
 
 
 @dataclass(frozen=True)

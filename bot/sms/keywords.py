@@ -104,6 +104,12 @@ def _index(table: Dict[str, Iterable[str]]) -> Dict[str, str]:
 _INDEX = _index(KEYWORDS)
 
 
+def language_keyword(code: str) -> Optional[str]:
+    """The word to send on SMS to switch to a language (its row's first word, in capitals)."""
+    words = KEYWORDS.get(change_language(code))
+    return next(iter(words)).upper() if words else None
+
+
 def keyword_payload(text: str) -> Optional[str]:
     """The payload a keyword message stands for, DO_NOT_ANSWER, or None."""
     key = normalise(text or "")

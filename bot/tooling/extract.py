@@ -2,8 +2,8 @@
 
 bot/responses.yml: response texts (context = response name) and button
 titles (context "button"); bot/data/content/contacts.yml: labels and notes
-(context "contact"); indicators.yml, rights.yml and job_offer.yml: the texts named in
-CONTENT_FIELDS. Wired in bot/babel.cfg.
+(context "contact"); indicators.yml, rights.yml, job_offer.yml and languages.yml: the texts
+named in CONTENT_FIELDS. Wired in bot/babel.cfg.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ CONTENT_FIELDS = {
     },
     "topics": {"title": "rights_title", "answer": "rights_answer", "more": "rights_more"},
     "flags": {"question": "job_offer_question", "advice": "job_offer_advice"},
+    "languages": {"in_language": "in_language"},
 }
 
 

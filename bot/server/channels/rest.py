@@ -21,6 +21,7 @@ from sanic.request import Request
 
 from bot.server.channels.conversation_ids import rest_conversation_id
 from bot.server.channels.guard import client_address, message_limits, too_many_messages
+from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
 from bot.settings import load_settings
@@ -82,14 +83,16 @@ class ValidatedRestInput(RestInput):
                 return response.json({"error": verdict.value, "text": text}, status=429, headers=retry_after)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
+                await answer_and_offer(
+                    on_new_message,
                     UserMessage(
                         parsed["message"],
                         collector,
                         sender,
                         input_channel=self.name(),
                         metadata=parsed["metadata"],
-                    )
+                    ),
+                    request,
                 )
             except Exception:  # never echo the message text into logs or the answer
                 logger.exception("rest message failed for a conversation")

@@ -32,6 +32,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.server.channels.guard import client_address
+from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.server.limits import ReplayGuard, SlidingWindowLimit
 from bot.settings import Settings, load_settings
@@ -258,10 +259,10 @@ class SmsInput(InputChannel):
 
         output = SmsOutput()
         try:
-            await on_new_message(
-                UserMessage(
-                    text, output, sender_id, input_channel=self.name(), metadata={"channel": CHANNEL}
-                )
+            await answer_and_offer(
+                on_new_message,
+                UserMessage(text, output, sender_id, input_channel=self.name(), metadata={"channel": CHANNEL}),
+                request,
             )
         except Exception as error:
             logger.error("sms message failed for a conversation: %s", _where(error))

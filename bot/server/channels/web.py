@@ -32,6 +32,7 @@ from socketio import AsyncServer
 
 from bot.i18n.catalogs import default_catalogs
 from bot.server.channels.guard import client_address, message_limits, too_many_messages
+from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.web_sessions import WebSessionIds
 from bot.session_metadata import clean_metadata
 from bot.settings import Settings, load_settings
@@ -131,14 +132,16 @@ class WebChatInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, {"text": too_many_messages(lang)}, room=sid, namespace=namespace)
                 return
             metadata = {**_metadata(data.get(self.metadata_key)), "channel": WEB}
-            await on_new_message(
+            await answer_and_offer(
+                on_new_message,
                 UserMessage(
                     text,
                     SocketIOOutput(sio, self.bot_message_evt),
                     session_id,
                     input_channel=self.name(),
                     metadata=metadata,
-                )
+                ),
+                environ.get("sanic.request"),
             )
 
         return Blueprint.group(sockets, chat_blueprint(self.settings, default_catalogs()))

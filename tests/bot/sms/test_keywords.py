@@ -1,7 +1,7 @@
 import pytest
 
 from bot.language.registry import registry
-from bot.sms.keywords import DO_NOT_ANSWER, KEYWORDS, change_language, keyword_payload, normalise
+from bot.sms.keywords import DO_NOT_ANSWER, KEYWORDS, change_language, keyword_payload, language_keyword, normalise
 
 MENU, DELETE, GREET = "/show_menu", "/delete_data", "/greet"
 
@@ -93,6 +93,12 @@ def test_every_language_has_a_keyword():
     payloads = set(KEYWORDS)
     for code in registry().all:
         assert change_language(code) in payloads
+
+
+def test_the_keyword_named_for_each_language_switches_to_it():
+    assert (language_keyword("ru"), language_keyword("hi"), language_keyword("xx")) == ("RU", "HINDI", None)
+    for code in registry().all:
+        assert keyword_payload(language_keyword(code)) == change_language(code)
 
 
 @pytest.mark.parametrize(
