@@ -86,6 +86,7 @@ ruff: $(LINT_VENV)/.installed ## ruff on the whole tree (config: ruff.toml)
 
 test: system-packages ruff train portal-setup ## set up, train if needed, run the whole suite
 	$(PY) -m pytest tests --ignore=tests/portal
+	ENCODER_THREADS=$(TRAIN_THREADS) $(PY) -m bot nlu-report --check
 	$(MAKE) portal-test
 
 lint: ruff validate i18n ## ruff, rasa data validation and catalog completeness

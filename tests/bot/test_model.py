@@ -1,4 +1,7 @@
-"""The trained assistant: data validation, conversation stories per language, held-out NLU."""
+"""The trained assistant: data validation and conversation stories per language.
+
+The held-out NLU figures are checked by `python -m bot nlu-report --check`, a step of make test
+whose output shows them (bot/tooling/nlu_report.py)."""
 
 import json
 import os
@@ -36,15 +39,3 @@ def test_conversation_stories_pass_in_every_language(tmp_path):
     report = json.loads((tmp_path / "story_report.json").read_text("utf-8"))
     assert report["conversation_accuracy"]["accuracy"] == 1.0
 
-
-def test_nlu_held_out_split_per_language():
-    result = run(sys.executable, "-m", "bot", "nlu-report")
-    assert result.returncode == 0, result.stderr[-3000:]
-    print(result.stdout)
-    report = json.loads((REPO / "results" / "nlu-heldout.json").read_text("utf-8"))
-    assert set(report) == set(ENABLED)
-    for lang, result in report.items():
-        assert result["examples"] >= 150, lang
-        # A regression floor, not the goal: see README "Understanding" for the current figures.
-        assert result["accuracy"] >= 0.6, (lang, result)
-        assert result["top_intent_accuracy"] >= 0.65, (lang, result)
