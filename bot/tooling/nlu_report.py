@@ -55,6 +55,7 @@ class Prediction:
     got: str  # after the fallback and the safety net
     top: str  # the classifier's best intent, before the fallback
     confidence: float
+    text: str = ""
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -74,7 +75,8 @@ def language_scores(predictions: Sequence[Prediction]) -> Dict[str, object]:
         "accuracy": _ratio(sum(p.got == p.expected for p in predictions), total),
         "top_intent_accuracy": _ratio(sum(p.top == p.expected for p in predictions), total),
         "fallback_rate": _ratio(sum(p.got == FALLBACK for p in predictions), total),
-        "missed_emergencies": sorted(f"{p.got}" for p in emergencies if p.got != EMERGENCY),
+        "missed_emergencies": sorted(f"{p.text} -> {p.got}" for p in emergencies if p.got != EMERGENCY),
+        "false_emergencies": sorted(f"{p.text} ({p.expected})" for p in flagged if p.expected != EMERGENCY),
         "top_confusions": misses.most_common(8),
     }
 
@@ -107,7 +109,10 @@ async def _predict(model_path: str, tests: Dict[str, list]) -> Dict[str, List[Pr
             ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
             top = ranking[0] if ranking else {"name": FALLBACK, "confidence": 0.0}
             predictions[lang].append(
-                Prediction(message.get("intent"), parsed["intent"]["name"], top["name"], top["confidence"])
+                Prediction(
+                    message.get("intent"), parsed["intent"]["name"], top["name"], top["confidence"],
+                    message.get("text"),
+                )
             )
     return predictions
 

@@ -6,7 +6,7 @@ from bot.tooling.nlu_report import Goals, Prediction, language_scores, shortfall
 
 
 def p(expected, got, top=None, confidence=0.9):
-    return Prediction(expected, got, top or got, confidence)
+    return Prediction(expected, got, top or got, confidence, f"says {expected}")
 
 
 def test_scores_from_predictions():
@@ -24,7 +24,8 @@ def test_scores_from_predictions():
     assert scores["accuracy"] == 0.4  # what the person experiences
     assert scores["top_intent_accuracy"] == 0.6  # the classifier was right about both greets
     assert scores["fallback_rate"] == 0.4
-    assert scores["missed_emergencies"] == ["nlu_fallback"]
+    assert scores["missed_emergencies"] == ["says emergency -> nlu_fallback"]
+    assert scores["false_emergencies"] == ["says report_violence (report_violence)"]
     assert dict(scores["top_confusions"]) == {
         "emergency -> nlu_fallback": 1, "report_violence -> emergency": 1, "greet -> nlu_fallback": 1
     }
