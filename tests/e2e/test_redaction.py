@@ -70,18 +70,9 @@ def user_rows(servers, sender):
 
 
 IDS = [f"{m[4]}-{m[0]}-{n}" for n, m in enumerate(MESSAGES)]
-# The model reads the message as typed (redaction changes only what is kept), and digits
-# in it pull the intent towards is_minor: a known weakness of the model, not of redaction.
-NUMBERS_CONFUSE_THE_MODEL = pytest.mark.xfail(
-    strict=True, reason="a phone number in the message moves the model's intent (is_minor / fallback)"
-)
-
-
-@pytest.mark.parametrize(
-    "index",
-    [pytest.param(n, marks=NUMBERS_CONFUSE_THE_MODEL) if m[4] == "[phone]" else n for n, m in enumerate(MESSAGES)],
-    ids=IDS,
-)
+# The model reads the message as typed (redaction changes only what is kept); with the
+# sentence encoder, a phone number in it no longer pulls the intent elsewhere.
+@pytest.mark.parametrize("index", range(len(MESSAGES)), ids=IDS)
 def test_the_assistant_answers_as_it_would_without_the_data(servers, conversations, index):
     chat, message, texts, control, intent, placeholder, _ = conversations[index]
     [(stored_intent, _)] = [(i, d) for i, d in user_rows(servers, chat.me) if placeholder in d["text"]]
