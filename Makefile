@@ -91,8 +91,8 @@ test: system-packages ruff train portal-setup ## set up, train if needed, run th
 
 lint: ruff validate i18n ## ruff, rasa data validation and catalog completeness
 
-bench: train ## benchmarks (training time, response latency)
-	$(PY) bench/run.py
+bench: train ## benchmarks: training time, latency and memory next to stock Rasa (BENCH=training|latency)
+	$(PY) bench/run.py $(BENCH)
 
 clean: ## remove venvs, builds and models (keeps var/)
 	rm -rf .venv build models bot/web/node_modules

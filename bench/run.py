@@ -1,71 +1,54 @@
-"""Benchmarks (never timed assertions in tests): full training time and REST latency.
+"""Benchmarks (never timed assertions in tests).
 
-    make bench            # both
-    python bench/run.py training|latency
+    make bench                       # all of them
+    python bench/run.py training     # training time: cold and warm encoder cache, eleven languages simulated
+    python bench/run.py latency      # REST latency and memory next to the stock `rasa init` assistant
 
-Results are printed and written to results/bench-<name>.json.
+Run them on a quiet machine (`nice` if it is shared). Each result is printed and written to
+results/bench-<name>.json with the date and the machine.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
+import os
+import platform
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.latency import bench_latency  # noqa: E402
+from bench.training import bench_training  # noqa: E402
+
 RESULTS = REPO / "results"
-LATENCY_MESSAGES = ["/greet", "who can I call", "menu", "is this anonymous", "/ask_contacts", "thanks"]
+BENCHES = {"training": bench_training, "latency": bench_latency}
 
 
-def bench_training() -> dict:
-    """Full training from scratch (no cache), as CI and a fresh clone do it."""
-    rasa = Path(sys.executable).parent / "rasa"
-    with tempfile.TemporaryDirectory() as out:
-        started = time.monotonic()
-        subprocess.run(
-            [str(rasa), "train", "--force", "--domain", "build/domain", "--config", "config.yml",
-             "--data", "bot/data/nlu", "bot/data/rules", "--out", out],
-            cwd=REPO, check=True, capture_output=True,
-        )
-        return {"full_training_seconds": round(time.monotonic() - started, 1)}
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        cpu = next(line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name"))
+    except (OSError, subprocess.CalledProcessError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)), "load_average_at_start": os.getloadavg()}
 
 
-def bench_latency(rounds: int = 20) -> dict:
-    import requests
-
-    from tests.support.servers import running_servers
-
-    timings = []
-    with tempfile.TemporaryDirectory() as tmp, running_servers(Path(tmp), f"sqlite:///{tmp}/t.db") as servers:
-        for _ in range(rounds):
-            sender = "bench-" + uuid.uuid4().hex[:8]
-            for message in LATENCY_MESSAGES:
-                started = time.monotonic()
-                requests.post(f"{servers.rasa_url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": message}, timeout=60).raise_for_status()
-                timings.append(time.monotonic() - started)
-    timings.sort()
-    return {
-        "messages": len(timings),
-        "median_ms": round(statistics.median(timings) * 1000, 1),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1] * 1000, 1),
-    }
-
-
-def main(names: list[str]) -> None:
-    benches = {"training": bench_training, "latency": bench_latency}
+def main(arguments: list[str]) -> None:
+    names = list(BENCHES) if arguments in ([], ["all"]) else arguments
+    unknown = [name for name in names if name not in BENCHES]
+    if unknown:
+        sys.exit(f"usage: python bench/run.py [training|latency|all]  (not: {', '.join(unknown)})")
     RESULTS.mkdir(exist_ok=True)
-    for name in names or list(benches):
-        result = benches[name]()
-        (RESULTS / f"bench-{name}.json").write_text(json.dumps(result, indent=2))
-        print(name, result)
+    for name in names:
+        result = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), **BENCHES[name]()}
+        (RESULTS / f"bench-{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        print(f"--- {name} (results/bench-{name}.json)")
+        print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
