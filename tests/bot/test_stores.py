@@ -138,3 +138,23 @@ def test_building_the_store_installs_log_redaction(tmp_path, monkeypatch):
         assert record.getMessage() == "Received user message '[phone]'"
     finally:
         logging.setLogRecordFactory(saved)
+
+
+def test_an_sqlite_store_writes_ahead(tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path}/tracker.db")
+    monkeypatch.setenv("PALIGS_ENV", "development")
+    saved = logging.getLogRecordFactory()
+    try:
+        store = EnvTrackerStore()
+        tracker = DialogueStateTracker.from_events("wal-1", [UserUttered("hello", {"name": "greet"})])
+        asyncio.run(store.save(tracker))
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        # a property of the file: any other reader sees it too
+        assert sqlite3.connect(tmp_path / "tracker.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert asyncio.run(store.retrieve("wal-1")).latest_message.text == "hello"
+    finally:
+        logging.setLogRecordFactory(saved)
