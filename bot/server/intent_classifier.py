@@ -5,10 +5,13 @@ split (python -m bot nlu-report): the n-gram counts of a message are scaled to
 unit length, so a long message's many n-grams do not drown its embedding, and
 the regularisation strength C is configurable (Rasa fixes sklearn's 1.0, far
 too strong for 384 dense dimensions next to thousands of sparse ones).
+lbfgs stops after `max_iter` steps on purpose: on our split 150 steps gave the
+same held-out accuracy as running to convergence (about 290) in half the time.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,7 +20,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import normalize
 
 
@@ -25,13 +30,18 @@ from sklearn.preprocessing import normalize
 class IntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 1000}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 150}
 
     def __init__(
         self, config: Dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
     ) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.set_params(C=float(self.config["C"]))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # stopping at max_iter is the choice above
+            return super().train(training_data)
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         rows = []

@@ -44,9 +44,9 @@ class Goals:
 
 
 GOALS = Goals()
-# What make test refuses to fall below while the goals are not reached yet: just under
-# the figures measured on 2026-11-30, so a change that understands less fails.
-FLOORS = Goals(accuracy=0.80, emergency_recall=0.85, emergency_precision=0.85, leave_one_language_out=0.60)
+# What make test refuses to fall below: the goals, but for leave-one-language-out, which
+# is not reached yet for lv and ru (66.6 and 77.4 % on 2026-11-30) and is held just under that.
+FLOORS = Goals(leave_one_language_out=0.65)
 
 
 @dataclass(frozen=True)
