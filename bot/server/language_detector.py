@@ -9,6 +9,9 @@ examples and catalogs when the model loads, so it needs no training.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any, Dict, List
 
@@ -24,6 +27,35 @@ from bot.language.registry import registry
 from bot.language.samples import project_samples
 
 DETECTED_LANGUAGE = "detected_language"
+
+
+class RecentDetections:
+    """Hashes of the latest texts this process found in a language: the channels read
+    a conversation back for the offer only after such a text (most messages are not),
+    instead of after every message. Hashes, so no text is kept."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._hashes: "OrderedDict[bytes, None]" = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8")).digest()
+
+    def note(self, text: str) -> None:
+        with self._lock:
+            self._hashes[self._key(text)] = None
+            self._hashes.move_to_end(self._key(text))
+            while len(self._hashes) > self._size:
+                self._hashes.popitem(last=False)
+
+    def __contains__(self, text: object) -> bool:
+        with self._lock:
+            return isinstance(text, str) and self._key(text) in self._hashes
+
+
+RECENT = RecentDetections()
 
 
 @DefaultV1Recipe.register(
@@ -54,4 +86,6 @@ class LanguageDetector(GraphComponent):
             text = message.get(TEXT) or ""
             detected = None if text.startswith("/") else self._identifier.identify(text)
             message.set(DETECTED_LANGUAGE, detected, add_to_output=True)
+            if detected:
+                RECENT.note(text)
         return messages

@@ -41,3 +41,15 @@ def test_the_defaults_are_the_identifier_s_and_config_yml_can_change_them():
     assert LanguageDetector.get_default_config() == asdict(Thresholds())
     [message] = detector(min_words=2, min_letters=5).process([Message({TEXT: "нет, спасибо"})])
     assert message.get(DETECTED_LANGUAGE) == "ru"
+
+
+def test_recent_detections_keep_hashes_only_and_forget_the_oldest():
+    from bot.server.language_detector import RecentDetections
+
+    recent = RecentDetections(size=2)
+    recent.note("меня не отпускают домой уже месяц")
+    recent.note("second text long enough")
+    assert "меня не отпускают домой уже месяц" in recent and "never noted" not in recent and None not in recent
+    recent.note("third one")
+    assert "меня не отпускают домой уже месяц" not in recent and "third one" in recent
+    assert all(isinstance(key, bytes) and len(key) == 32 for key in recent._hashes)

@@ -27,7 +27,7 @@ from bot.i18n.responses import ResponseSource, load_sources
 from bot.language.offer import LANGUAGE_SLOT, OFFER, OFFERED, language_to_offer, offer_message
 from bot.language.registry import registry
 from bot.paths import RESPONSES_FILE
-from bot.server.language_detector import DETECTED_LANGUAGE
+from bot.server.language_detector import DETECTED_LANGUAGE, RECENT
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ async def offer_language(agent: Optional[Any], message: UserMessage) -> None:
     """Send and record the offer after `message`'s turn, if its language calls for one."""
     tracker_store = getattr(agent, "tracker_store", None)
     lock_store = getattr(agent, "lock_store", None)
-    if tracker_store is None or lock_store is None:
-        return
+    if tracker_store is None or lock_store is None or message.text not in RECENT:
+        return  # most messages: no language found in them, no need to read the conversation back
     try:
         async with lock_store.lock(message.sender_id):
             tracker = await tracker_store.retrieve(message.sender_id)
