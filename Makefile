@@ -14,6 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # The sentence encoder serves on one OpenMP thread (bot/encoder/sentence.py); training uses every core.
+# OpenMP reads OMP_NUM_THREADS when a process starts, so each command sets it in its environment.
 export OMP_NUM_THREADS := 1
 TRAIN_THREADS := $(shell nproc 2>/dev/null || echo 1)
 
@@ -57,7 +58,7 @@ build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/conte
 MODEL_CODE := bot/server/encoder.py bot/server/intent_classifier.py $(wildcard bot/encoder/*.py)
 
 $(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA) $(MODEL_CODE)
-	ENCODER_THREADS=$(TRAIN_THREADS) $(RASA) train --domain build/domain --config config.yml \
+	OMP_NUM_THREADS=$(TRAIN_THREADS) ENCODER_THREADS=$(TRAIN_THREADS) $(RASA) train --domain build/domain --config config.yml \
 	  --data bot/data/nlu bot/data/rules --out models --fixed-model-name paligs
 
 setup: $(BOT_VENV)/.installed bot/web/node_modules/.installed build/.i18n ## create venvs, install, compile catalogs
@@ -86,7 +87,7 @@ ruff: $(LINT_VENV)/.installed ## ruff on the whole tree (config: ruff.toml)
 
 test: system-packages ruff train portal-setup ## set up, train if needed, run the whole suite
 	$(PY) -m pytest tests --ignore=tests/portal
-	ENCODER_THREADS=$(TRAIN_THREADS) $(PY) -m bot nlu-report --check
+	OMP_NUM_THREADS=$(TRAIN_THREADS) ENCODER_THREADS=$(TRAIN_THREADS) $(PY) -m bot nlu-report --check
 	$(MAKE) portal-test
 
 lint: ruff validate i18n ## ruff, rasa data validation and catalog completeness

@@ -64,6 +64,7 @@ def train(data: List[Path], encoder_cache: Path, work: Path, name: str) -> dict:
     env = {
         **os.environ,
         "ENCODER_THREADS": str(threads()),
+        "OMP_NUM_THREADS": str(threads()),  # read when the process starts, as the Makefile sets it
         "ENCODER_CACHE_DIR": str(encoder_cache),
         "RASA_CACHE_DIRECTORY": str(work / "rasa-cache"),  # Rasa's own, skipped anyway by --force
     }

