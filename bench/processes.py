@@ -1,38 +1,11 @@
-"""Starting a server process and reading its memory, for the benchmarks."""
+"""Reading a server process's memory, for the benchmarks (starting and stopping one:
+tests/support/servers.py)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from pathlib import Path
 from typing import Dict, List
-
-import requests
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early:\n{log.read_text('utf-8', 'replace')[-4000:]}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up:\n{log.read_text('utf-8', 'replace')[-4000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _parents() -> Dict[int, int]:

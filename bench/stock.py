@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
-from bench.processes import stop, wait_until_up
-from tests.support.servers import free_port
+from tests.support.servers import free_port, stop, wait_until_up
 
 RASA = Path(sys.executable).parent / "rasa"
 

@@ -96,7 +96,7 @@ class Servers:
         self.actions_process = subprocess.Popen(
             self.actions_command, cwd=REPO, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT
         )
-        _wait_until_up(f"{self.actions_url}/health", self.actions_process, log)
+        wait_until_up(f"{self.actions_url}/health", self.actions_process, log)
 
     def say(self, sender: str, message: str, **metadata: str) -> list:
         body: Dict[str, object] = {"sender": sender, "message": message}
@@ -121,7 +121,7 @@ class Servers:
         return "".join(p.read_text("utf-8", "replace") for p in sorted(self.log_dir.glob("*.log")))
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 240) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 240) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -135,7 +135,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int 
     raise RuntimeError(f"{url} did not come up:\n{log.read_text('utf-8', 'replace')[-4000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
         try:
@@ -182,8 +182,8 @@ def running_servers(
         cwd=REPO, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
     )
     try:
-        _wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
-        _wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, actions_log)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
         servers = Servers(
             rasa_url=f"http://127.0.0.1:{rasa_port}",
             actions_url=f"http://127.0.0.1:{actions_port}",
@@ -195,8 +195,8 @@ def running_servers(
         )
         yield servers
     finally:
-        _stop(rasa)
-        _stop(servers.actions_process if "servers" in locals() else actions)
+        stop(rasa)
+        stop(servers.actions_process if "servers" in locals() else actions)
         if "servers" in locals() and servers._store is not None:
             servers._store.engine.dispose()
 
@@ -235,11 +235,11 @@ class PortalServer:
             [str(PORTAL_PY), "-m", "portal", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=REPO, env=self.env, stdout=log.open("a"), stderr=subprocess.STDOUT,
         )
-        _wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process, log)
+        wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process, log)
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop(self.process)
             self.process = None
 
     def intakes(self) -> list:
