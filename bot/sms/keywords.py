@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Dict, Iterable, Optional
 
-from bot.forms.text import fold, without_apostrophes
+from bot.forms.text import matchable, without_apostrophes
 
 # Twilio answers these itself (opt-out and its confirmation), and after an
 # opt-out it will not deliver our reply anyway: we stay silent.
@@ -86,7 +86,7 @@ def normalise(text: str) -> str:
     Only the generic combining diacritics (U+0300-U+036F) are dropped: in
     Devanagari or Arabic the marks are part of the letters.
     """
-    plain = without_apostrophes(fold(text))
+    plain = without_apostrophes(matchable(text))
     return " ".join(plain.strip(EDGE_PUNCTUATION).split())
 
 

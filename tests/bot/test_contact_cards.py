@@ -7,14 +7,14 @@ from bot.contacts.book import contact_book
 from bot.contacts.cards import contact_card, describe_hours, describe_status
 from bot.i18n.catalogs import Catalogs
 from bot.paths import LOCALES_DIR
-from tests.support.languages import ENABLED, Phrases
+from tests.support.languages import ENABLED, phrases
 
 RIGA = ZoneInfo("Europe/Riga")
 MONDAY_NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=RIGA)
 FRIDAY_EVENING = dt.datetime(2026, 11, 27, 21, 0, tzinfo=RIGA)
 # Babel's names, as each language writes them.
-MONDAY = Phrases("MONDAY", {"en": "Monday", "lv": "pirmdiena", "ru": "понедельник"})
-MONDAY_TO_FRIDAY = Phrases("MONDAY_TO_FRIDAY", {"en": "Mon–Fri", "lv": "pirmd.–piektd.", "ru": "пн–пт"})
+MONDAY = phrases("monday")
+MONDAY_TO_FRIDAY = phrases("monday_to_friday")
 
 
 @pytest.fixture(scope="module")

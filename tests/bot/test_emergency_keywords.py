@@ -7,7 +7,7 @@ import pytest
 from bot.paths import CONTENT_DIR
 from bot.server.danger_phrases import load_safety_words
 from bot.server.present_danger import DANGER_REPORTS, EMERGENCY
-from tests.support.languages import ENABLED, Phrases
+from tests.support.languages import ENABLED, phrases
 from tests.support.nlu import nlu_examples
 
 WORDS = CONTENT_DIR / "emergency_keywords"
@@ -15,37 +15,7 @@ WORDS = CONTENT_DIR / "emergency_keywords"
 # Emergency examples no phrase catches: the classifier learns them, and `emergency`
 # high in its ranking is enough (bot/server/present_danger.py). A new emergency
 # example that no phrase catches belongs here, or a phrase should catch it.
-LEFT_TO_THE_MODEL = Phrases(
-    "LEFT_TO_THE_MODEL (tests/bot/test_emergency_keywords.py)",
-    {
-        "lv": {
-            "palīgā!",  # bare "palīgā" is also the genitive of Palīgs without diacritics
-            "steidzami!!",
-            "tūlīt atbrauks un mani aizvedīs, palīdziet",
-            "saimniece mani ieslegusi istaba un neatver",
-            "saimnieks tagad spārda manu draugu",
-            "man ir ļoti bail, viņš stāv aiz durvīm ar cirvi",
-        },
-        "en": {
-            "emergency",  # "emergency number" is a question for contacts
-            "someone outside the door with a gun",
-            "they just grabbed me and i don't know where we are driving, help",
-            "someone help, they are dragging my friend to a van",
-            "im hiding under the bed and he is walking around the house with a hammer",
-            "the men came back and want to take me with them right now",
-            "im so scared, hes standing outside my door with a knife",
-            "i cant get out, the door is locked and there is smoke",
-        },
-        "ru": {
-            "у меня кровь, он меня порезал",
-            "он бьёт ребёнка прямо сейчас",
-            "они сейчас приедут и заберут меня силой",
-            "я закрылась в ванной, он ломится",
-            "он избивает меня прямо сейчас",
-            "они уже здесь, стучат в окно",
-        },
-    },
-)
+LEFT_TO_THE_MODEL = phrases("left_to_the_model")
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +44,6 @@ def test_every_emergency_example_is_caught_or_left_to_the_model(words, lang):
     emergencies = [text for intent, text in nlu_examples(lang) if intent == EMERGENCY]
     assert len(emergencies) >= 50
     missed = {text for text in emergencies if not words.danger.found_in(text)}
-    assert missed == LEFT_TO_THE_MODEL[lang]
+    assert missed == set(LEFT_TO_THE_MODEL[lang])
     # the net alone catches most of them (lv 70/76, en 64/72, ru 64/70 when written)
     assert len(emergencies) - len(missed) >= 0.85 * len(emergencies)

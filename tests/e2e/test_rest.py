@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from bot.language.registry import registry
 from tests.support import expect
-from tests.support.languages import DEFAULT, EMERGENCY, ENABLED, Phrases, native_names, other_language
+from tests.support.languages import DEFAULT, EMERGENCY, ENABLED, native_names, other_language, phrases
 from tests.support.servers import conversation_id
 
 DISABLED = [code for code, language in registry().all.items() if not language.enabled]
 # Asking for a language in its own words (examples the NLU was trained on).
-ASK_FOR_IT = Phrases("ASK_FOR_IT", {"lv": "latviski, lūdzu", "en": "in English please", "ru": "по-русски пожалуйста"})
+ASK_FOR_IT = phrases("ask_for_it")
 
 
 def sender() -> str:

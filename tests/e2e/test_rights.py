@@ -14,7 +14,7 @@ from bot.job_offer.flags import ADVICE_CONTEXT, QUESTION_CONTEXT, job_offer_flag
 from bot.rights.topics import ANSWER_CONTEXT, MORE_CONTEXT, TITLE_CONTEXT, rights
 from tests.support import expect
 from tests.support.chat import Chat
-from tests.support.languages import ENABLED, Phrases
+from tests.support.languages import ENABLED, phrases
 
 NLU = Path(__file__).resolve().parents[2] / "bot" / "data" / "nlu"
 FAQ = {
@@ -25,7 +25,7 @@ FAQ = {
     "ask_return_home": "going_home",
     "ask_compensation": "compensation",
 }
-TELL_MORE = Phrases("TELL_MORE", {"en": "tell me more", "lv": "pastāstiet vairāk", "ru": "расскажите подробнее"})
+TELL_MORE = phrases("tell_more")
 VALUES = response_values(contact_book(), 30)
 FLAGS = job_offer_flags()
 QUESTION = re.compile(r"^(\d+) / (\d+)\. (.+)$", re.S)

@@ -8,28 +8,10 @@ import pytest
 from bot.screening.indicators import RESULT_CONTEXT
 from tests.support import expect
 from tests.support.chat import INDICATORS, SECTOR_NUMBER, Chat, answer_all, start
-from tests.support.languages import EMERGENCY, ENABLED, Phrases
+from tests.support.languages import EMERGENCY, ENABLED, phrases
 
-SAY = {
-    "age_34": Phrases("SAY['age_34']", {"en": "I am 34", "lv": "man ir 34 gadi", "ru": "мне 34 года"}),
-    "age_16": Phrases("SAY['age_16']", {"en": "I am 16", "lv": "man ir 16 gadu", "ru": "мне 16 лет"}),
-    "in_riga": Phrases("SAY['in_riga']", {"en": "in Riga", "lv": "esmu Rīgā", "ru": "я в Риге"}),
-    "restaurant": Phrases(
-        "SAY['restaurant']",
-        {"en": "I work in a restaurant kitchen", "lv": "strādāju restorānā", "ru": "работаю в ресторане"},
-    ),
-    "emergency": EMERGENCY,
-    "stop": Phrases("SAY['stop']", {"en": "stop", "lv": "beigt", "ru": "хватит"}),
-    "back": Phrases("SAY['back']", {"en": "back", "lv": "atpakaļ", "ru": "назад"}),
-    "passport": Phrases(
-        "SAY['passport']",
-        {
-            "en": "my boss took my passport and will not give it back",
-            "lv": "darba devējs paņēma manu pasi un neatdod",
-            "ru": "работодатель забрал мой паспорт и не отдаёт",
-        },
-    ),
-}
+SAY = {key: phrases(key) for key in ("age_34", "age_16", "in_riga", "restaurant", "stop", "back", "passport")}
+SAY["emergency"] = EMERGENCY
 
 
 def assert_result(chat, signal, seen, minor=False):

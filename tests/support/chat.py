@@ -8,21 +8,14 @@ import uuid
 
 from bot.screening.indicators import QUESTION_CONTEXT, indicator_set
 from tests.support import expect
-from tests.support.languages import Phrases
+from tests.support.languages import phrases
 
 INDICATORS = indicator_set()
 QUESTION = re.compile(r"^(\d+) / (\d+)\. (.+)$", re.S)
 SECTOR_NUMBER = {sector: str(n) for n, sector in enumerate(INDICATORS.sectors, start=1)}
 PAYLOAD = {"yes": "/affirm", "no": "/deny", "unsure": "/unsure"}
 NUMBER = {"yes": "1", "no": "2", "unsure": "3"}
-WORDS = {
-    answer: Phrases(f"WORDS[{answer!r}] (tests/support/chat.py)", by_language)
-    for answer, by_language in {
-        "yes": {"en": "yes, that is true", "lv": "jā, tā ir", "ru": "да, это так"},
-        "no": {"en": "no", "lv": "nē", "ru": "нет"},
-        "unsure": {"en": "I don't know", "lv": "nezinu", "ru": "не знаю"},
-    }.items()
-}
+WORDS = {answer: phrases(f"answer_{answer}") for answer in ("yes", "no", "unsure")}
 
 
 class Chat:

@@ -1,15 +1,19 @@
 """The languages the tests follow: those enabled in bot/data/content/languages.yml.
 
 A test that runs "in every language" is parametrized with `ENABLED`. What a person
-would type differs per language, so those phrases live in `Phrases` tables; an
+would type differs per language, so those phrases live in one file per language,
+tests/support/phrases/<code>.yml, read into `Phrases` tables by `phrases(key)`; an
 enabled language without a phrase fails the test that needs it (it never skips).
 """
 
 from __future__ import annotations
 
-from typing import Dict, List
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
+import yaml
 
 from bot.language.registry import registry
 
@@ -43,11 +47,23 @@ class Phrases(dict):
         )
 
 
-EMERGENCY = Phrases(
-    "EMERGENCY (tests/support/languages.py)",
-    {
-        "lv": "mani sit, palīgā",
-        "en": "they are beating me right now help",
-        "ru": "меня бьют, помогите",
-    },
-)
+PHRASES_DIR = Path(__file__).parent / "phrases"
+
+
+@lru_cache(maxsize=None)
+def _phrase_file(lang: str) -> Dict[str, Any]:
+    path = PHRASES_DIR / f"{lang}.yml"
+    return yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+
+
+def phrases(key: str) -> Phrases:
+    """The test phrase `key` of every language that has one in tests/support/phrases/."""
+    by_language = {
+        path.stem: _phrase_file(path.stem)[key]
+        for path in sorted(PHRASES_DIR.glob("*.yml"))
+        if key in _phrase_file(path.stem)
+    }
+    return Phrases(f"{key!r} (tests/support/phrases/<code>.yml)", by_language)
+
+
+EMERGENCY = phrases("emergency")
