@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import List
 
-from babel.dates import format_time, get_day_names
+from babel.dates import format_skeleton, format_time, get_day_names
 
 from bot.contacts.book import Contact, display_phone
-from bot.contacts.hours import DAYS, WeeklyHours, opening_status
+from bot.contacts.holidays import latvian_public_holiday
+from bot.contacts.hours import DAYS, ClosedOn, WeeklyHours, opening_status
 from bot.i18n.catalogs import Translator
 
 CONTACT_CONTEXT = "contact"
@@ -46,8 +47,17 @@ def describe_hours(hours: WeeklyHours, t: Translator) -> str:
     return "; ".join(parts)
 
 
-def describe_status(hours: WeeklyHours, now: dt.datetime, t: Translator) -> str:
-    status = opening_status(hours, now)
+def _opening_day(opens: dt.datetime, days_ahead: int, locale: str) -> str:
+    """The weekday's name; with the date when it is a week or more away (after holidays)."""
+    if days_ahead < 7:
+        return get_day_names("wide", locale=locale)[opens.weekday()]
+    return format_skeleton("MMMMEEEEd", opens, locale=locale)
+
+
+def describe_status(
+    hours: WeeklyHours, now: dt.datetime, t: Translator, closed_on: ClosedOn = latvian_public_holiday
+) -> str:
+    status = opening_status(hours, now, closed_on)
     if status.always:
         return t.pgettext("contacts", "Open now, 24 hours a day.")
     if status.open and status.until:
@@ -57,11 +67,18 @@ def describe_status(hours: WeeklyHours, now: dt.datetime, t: Translator) -> str:
     opens = status.next_open
     time = _time(opens.time(), t.locale)
     days_ahead = (opens.date() - now.date()).days
+    if status.holiday:
+        if days_ahead == 1:
+            return t.pgettext("contacts", "Closed today, a public holiday. Opens tomorrow at {time}.", time=time)
+        return t.pgettext(
+            "contacts", "Closed today, a public holiday. Opens on {day} at {time}.",
+            day=_opening_day(opens, days_ahead, t.locale), time=time,
+        )
     if days_ahead == 0:
         return t.pgettext("contacts", "Closed now. Opens today at {time}.", time=time)
     if days_ahead == 1:
         return t.pgettext("contacts", "Closed now. Opens tomorrow at {time}.", time=time)
-    day = get_day_names("wide", locale=t.locale)[opens.weekday()]
+    day = _opening_day(opens, days_ahead, t.locale)
     return t.pgettext("contacts", "Closed now. Opens on {day} at {time}.", day=day, time=time)
 
 

@@ -1,17 +1,26 @@
 """Opening hours: is an organisation open now, until when, and when it opens next.
 
 Pure functions on timezone-aware datetimes; the caller passes "now" in
-Europe/Riga time so that tests can pin any moment.
+Europe/Riga time so that tests can pin any moment, and `closed_on`, the days an
+office with weekly hours stays shut whatever its hours say (Latvia's public
+holidays, bot/contacts/holidays.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Interval = Tuple[dt.time, dt.time]
+ClosedOn = Callable[[dt.date], bool]
+# Far enough to pass the longest run of holidays and weekend (Christmas to New Year).
+LOOK_AHEAD_DAYS = 21
+
+
+def never_closed(day: dt.date) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class OpeningStatus:
     always: bool = False
     until: Optional[dt.datetime] = None
     next_open: Optional[dt.datetime] = None
+    holiday: bool = False  # closed today because it is a public holiday
 
 
 def _parse_days(spec: str) -> List[int]:
@@ -61,15 +71,21 @@ def parse_hours(raw: dict) -> WeeklyHours:
     return WeeklyHours(always=False, by_weekday={d: sorted(v) for d, v in by_weekday.items()})
 
 
-def opening_status(hours: WeeklyHours, now: dt.datetime) -> OpeningStatus:
+def opening_status(hours: WeeklyHours, now: dt.datetime, closed_on: ClosedOn = never_closed) -> OpeningStatus:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if hours.always:
         return OpeningStatus(open=True, always=True)
-    for start, end in hours.by_weekday.get(now.weekday(), []):
-        if start <= now.time() < end:
-            return OpeningStatus(open=True, until=_at(now.date(), end, now))
-    return OpeningStatus(open=False, next_open=_next_opening(hours, now))
+    holiday = closed_on(now.date())
+    if not holiday:
+        for start, end in hours.by_weekday.get(now.weekday(), []):
+            if start <= now.time() < end:
+                return OpeningStatus(open=True, until=_at(now.date(), end, now))
+    return OpeningStatus(
+        open=False,
+        next_open=_next_opening(hours, now, closed_on),
+        holiday=holiday and bool(hours.by_weekday.get(now.weekday())),
+    )
 
 
 def _at(day: dt.date, time: dt.time, now: dt.datetime) -> dt.datetime:
@@ -79,9 +95,11 @@ def _at(day: dt.date, time: dt.time, now: dt.datetime) -> dt.datetime:
     return localize(naive) if localize else naive.replace(tzinfo=tz)
 
 
-def _next_opening(hours: WeeklyHours, now: dt.datetime) -> Optional[dt.datetime]:
-    for offset in range(0, 8):
+def _next_opening(hours: WeeklyHours, now: dt.datetime, closed_on: ClosedOn) -> Optional[dt.datetime]:
+    for offset in range(0, LOOK_AHEAD_DAYS):
         day = now.date() + dt.timedelta(days=offset)
+        if closed_on(day):
+            continue
         for start, _end in hours.by_weekday.get(day.weekday(), []):
             if offset > 0 or start > now.time():
                 return _at(day, start, now)

@@ -49,6 +49,10 @@ class Catalogs:
     def pgettext(self, lang: str, context: str, msgid: str) -> str:
         return self.translations(lang).pgettext(context, msgid)
 
+    def npgettext(self, lang: str, context: str, singular: str, plural: str, n: int) -> str:
+        """The form of a counted phrase that `n` takes in `lang` (its catalog's plural rules)."""
+        return self.translations(lang).npgettext(context, singular, plural, n)
+
     def translator(self, lang: str) -> "Translator":
         return Translator(self, lang)
 
@@ -64,6 +68,10 @@ class Translator:
     def pgettext(self, context: str, msgid: str, **values: object) -> str:
         text = self.catalogs.pgettext(self.lang, context, msgid)
         return fill(text, values) if values else text
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, **values: object) -> str:
+        """A counted phrase, {n} filled: "1 day", "2 days"; "1 diena", "2 dienas", "10 dienu"."""
+        return fill(self.catalogs.npgettext(self.lang, context, singular, plural, n), {"n": n, **values})
 
 
 def fill(text: str, values: Dict[str, object]) -> str:

@@ -15,9 +15,19 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from bot.i18n.catalogs import Catalogs, fill
+from bot.i18n.catalogs import Catalogs, Translator, fill
 
 BUTTON_CONTEXT = "button"
+
+
+def counted_values(values: Dict[str, str], translator: Translator) -> Dict[str, str]:
+    """Values whose words depend on the language's plural rules, added to `values`:
+    {retention_period} is "30 days", "30 dienu", "30 дней" as each language counts."""
+    if "retention_days" not in values:
+        return values
+    days = int(values["retention_days"])
+    period = translator.npgettext("count", "{n} day", "{n} days", days)
+    return {**values, "retention_period": period}
 
 
 @dataclass(frozen=True)
@@ -65,9 +75,8 @@ def load_sources(path: Path) -> Dict[str, ResponseSource]:
 def render_variant(
     name: str, variant: Variant, lang: str, catalogs: Catalogs, values: Dict[str, str]
 ) -> Dict[str, Any]:
-    message: Dict[str, Any] = {
-        "text": fill(catalogs.pgettext(lang, name, variant.text), values)
-    }
+    filled = counted_values(values, catalogs.translator(lang))
+    message: Dict[str, Any] = {"text": fill(catalogs.pgettext(lang, name, variant.text), filled)}
     if variant.buttons:
         message["buttons"] = [
             {"title": catalogs.pgettext(lang, BUTTON_CONTEXT, b.title), "payload": b.payload}

@@ -36,16 +36,30 @@ def catalog_problems(template: Catalog, catalog: Catalog, language: str) -> List
         if not message.id:
             continue
         translated = catalog.get(message.id, context=message.context)
-        where = (language, message.context or "", str(message.id))
-        if translated is None or not translated.string:
+        where = (language, message.context or "", _text(message.id))
+        forms = _forms(translated.string) if translated is not None else []
+        if not forms or not all(forms):
             problems.append(Problem(*where, "missing translation"))
         elif translated.fuzzy:
             problems.append(Problem(*where, "fuzzy: needs review"))
-        elif placeholders(translated.string) != placeholders(str(message.id)):
-            problems.append(
-                Problem(*where, f"placeholders differ: {sorted(placeholders(translated.string))}")
-            )
+        elif message.pluralizable and len(forms) != catalog.num_plurals:
+            problems.append(Problem(*where, f"{len(forms)} plural forms, the language has {catalog.num_plurals}"))
+        else:
+            wanted = placeholders(_text(message.id))
+            for form in forms:
+                if placeholders(form) != wanted:
+                    problems.append(Problem(*where, f"placeholders differ: {sorted(placeholders(form))}"))
     return problems
+
+
+def _forms(string) -> List[str]:
+    """A translation's forms: one, or one per plural form of its language."""
+    return list(string) if isinstance(string, (list, tuple)) else [string]
+
+
+def _text(msgid) -> str:
+    """A msgid as text; a counted one by its plural ("{n} days")."""
+    return msgid[-1] if isinstance(msgid, (list, tuple)) else str(msgid)
 
 
 def check_catalogs(locales_dir: Path, languages: Iterable[str]) -> List[Problem]:

@@ -47,7 +47,7 @@ def _fill_source_language() -> None:
     po_file = LOCALES_DIR / registry().source_language / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
     catalog = read_catalog(po_file)
     for message in catalog:
-        if message.id and not message.string:
+        if message.id and not all(message.string if message.pluralizable else [message.string]):
             message.string = message.id
     with po_file.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_by_file=True)

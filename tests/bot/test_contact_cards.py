@@ -44,3 +44,21 @@ def test_hours_use_babel_day_names(catalogs, lang):
 def test_always_open_contact(catalogs):
     status = describe_status(contact_book()["emergency"].hours, FRIDAY_EVENING, catalogs.translator("en"))
     assert status == "Open now, 24 hours a day."
+
+
+PROCLAMATION_DAY_NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=RIGA)  # a Wednesday
+
+
+@pytest.mark.parametrize("lang", ENABLED)
+def test_an_office_is_never_called_open_on_a_public_holiday(catalogs, lang):
+    t = catalogs.translator(lang)
+    status = describe_status(contact_book()["marta"].hours, PROCLAMATION_DAY_NOON, t)
+    assert status == t.pgettext("contacts", "Closed today, a public holiday. Opens tomorrow at {time}.", time="10:00")
+
+
+def test_holiday_status_in_english(catalogs):
+    t = catalogs.translator("en")
+    assert describe_status(contact_book()["marta"].hours, PROCLAMATION_DAY_NOON, t) == (
+        "Closed today, a public holiday. Opens tomorrow at 10:00.")
+    midsummer_eve = dt.datetime(2026, 6, 22, 19, 0, tzinfo=RIGA)  # Monday evening; Tuesday and Wednesday off
+    assert describe_status(contact_book()["marta"].hours, midsummer_eve, t) == "Closed now. Opens on Thursday at 10:00."

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.contacts.holidays import latvian_public_holiday
 from bot.contacts.hours import opening_status, parse_hours
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -53,3 +54,37 @@ def test_naive_now_is_refused():
 def test_bad_hours_are_refused(raw):
     with pytest.raises(ValueError):
         parse_hours(raw)
+
+
+# Latvia's public holidays close offices with weekly hours (bot/contacts/holidays.py).
+@pytest.mark.parametrize(
+    "now, next_open",
+    [
+        (riga(2026, 11, 18, 10, 0), riga(2026, 11, 19, 9, 0)),  # Proclamation Day, a Wednesday
+        (riga(2026, 6, 23, 12, 0), riga(2026, 6, 25, 9, 0)),  # Midsummer Eve and Midsummer Day
+        (riga(2026, 12, 24, 9, 30), riga(2026, 12, 28, 9, 0)),  # Christmas Eve to the Second Day, then the weekend
+        (riga(2026, 12, 31, 8, 0), riga(2027, 1, 4, 9, 0)),  # New Year's Eve and Day, then the weekend
+        (riga(2026, 4, 3, 12, 0), riga(2026, 4, 7, 9, 0)),  # Good Friday to Easter Monday
+        (riga(2028, 11, 20, 12, 0), riga(2028, 11, 21, 9, 0)),  # 18 November on a Saturday: the Monday off
+    ],
+)
+def test_closed_on_public_holidays(now, next_open):
+    status = opening_status(WEEKDAYS, now, latvian_public_holiday)
+    assert (status.open, status.holiday, status.next_open) == (False, True, next_open)
+
+
+@pytest.mark.parametrize(
+    "now, is_open, next_open",
+    [
+        (riga(2026, 11, 17, 18, 0), False, riga(2026, 11, 19, 9, 0)),  # the evening before a holiday
+        (riga(2026, 11, 19, 10, 0), True, None),  # the day after
+        (riga(2026, 5, 10, 12, 0), False, riga(2026, 5, 11, 9, 0)),  # Mother's Day is a Sunday
+    ],
+)
+def test_ordinary_days_around_holidays(now, is_open, next_open):
+    status = opening_status(WEEKDAYS, now, latvian_public_holiday)
+    assert (status.open, status.holiday, status.next_open) == (is_open, False, next_open)
+
+
+def test_round_the_clock_services_stay_open_on_holidays():
+    assert opening_status(ALWAYS, riga(2026, 12, 25, 3, 0), latvian_public_holiday).open
