@@ -30,6 +30,17 @@
       "|\\b(?:112|110|113|116[ \\u00a0]?111|116[ \\u00a0]?006|116[ \\u00a0]?123)\\b",
     "g"
   );
+  // Runs that must read left to right inside right-to-left text (Urdu): web and
+  // e-mail addresses, reference codes ("K7M2 9QX4") and times ("10:00–18:00").
+  const LTR_RE = new RegExp(
+    "(?:https?://|www\\.)[^\\s]*[^\\s.,;:!?)]" +
+      "|[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+" +
+      "|\\b[0-9A-Z]{4} [0-9A-Z]{4}\\b" +
+      "|\\b\\d{1,2}:\\d{2}(?:[\\u2013-]\\d{1,2}:\\d{2})?",
+    "g"
+  );
+  const SPECIAL_RE = new RegExp("(" + PHONE_RE.source + ")|" + LTR_RE.source, "g");
+  const LANGUAGE_PAYLOAD_RE = /^\/change_language\{"language":"([a-z]{2})"\}$/;
 
   const body = document.body;
   const html = document.documentElement;
@@ -110,20 +121,28 @@
     return label && !/\s$/.test(label) ? label + " " : label;
   }
 
-  /** Appends `text` to `parent` as text nodes, with phone numbers as tel: links. */
+  /** Appends `text` to `parent` as text nodes, with phone numbers as tel: links
+   *  and addresses, codes and times isolated left to right. An element with `dir`
+   *  is a bidi isolate, so "+371 ..." keeps its order inside right-to-left text. */
   function appendLinkified(parent, text) {
-    PHONE_RE.lastIndex = 0;
+    SPECIAL_RE.lastIndex = 0;
     let last = 0;
     let match;
-    while ((match = PHONE_RE.exec(text)) !== null) {
+    while ((match = SPECIAL_RE.exec(text)) !== null) {
       if (match.index > last) {
         parent.appendChild(document.createTextNode(text.slice(last, match.index)));
       }
-      const link = document.createElement("a");
-      link.href = "tel:" + match[0].replace(/[^\d+]/g, "");
-      link.dir = "ltr"; // keeps "+371 ..." in order inside right-to-left text
-      link.textContent = match[0];
-      parent.appendChild(link);
+      let run;
+      if (match[1]) {
+        run = document.createElement("a");
+        run.href = "tel:" + match[0].replace(/[^\d+]/g, "");
+      } else {
+        run = document.createElement("span");
+        run.className = "ltr";
+      }
+      run.dir = "ltr";
+      run.textContent = match[0];
+      parent.appendChild(run);
       last = match.index + match[0].length;
     }
     if (last < text.length) {
@@ -180,10 +199,20 @@
     return bubble;
   }
 
+  /** The language code a button switches to, or "". */
+  function languageOf(item) {
+    const found = item && typeof item.payload === "string" ? LANGUAGE_PAYLOAD_RE.exec(item.payload) : null;
+    return found ? found[1] : "";
+  }
+
   function renderButtons(buttons) {
     const group = document.createElement("div");
     group.className = "buttons";
     group.setAttribute("role", "group");
+    // The language menu: every name in its own language and script, in a grid.
+    if (buttons.length > 3 && buttons.every(languageOf)) {
+      group.classList.add("languages");
+    }
 
     buttons.forEach(function (item) {
       if (!item || typeof item !== "object") {
@@ -197,6 +226,9 @@
       const button = document.createElement("button");
       button.type = "button";
       button.dir = "auto";
+      if (languageOf(item)) {
+        button.lang = languageOf(item);
+      }
       button.textContent = title;
       button.addEventListener("click", function () {
         if (button.disabled) {
