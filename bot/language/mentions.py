@@ -41,7 +41,7 @@ class LanguageMentions:
             (name, language.code)
             for language in languages.all.values()
             for name in (language.native_name, *language.names)
-        ]
+        ] + [(name, code) for code, spoken_names in languages.not_offered.items() for name in spoken_names]
         # longest first, so "krievu valodā" is one mention, not "krievu"
         names.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._codes = [code for _, code in names]

@@ -13,10 +13,12 @@ from bot.language.registry import LanguageRegistry
 
 
 def language_code(value: Optional[str], languages: LanguageRegistry) -> Optional[str]:
-    """The code of a known language (enabled or not), or None."""
+    """The code of a known language (enabled, not yet enabled, or not offered), or None."""
     if not value:
         return None
     wanted = normalise(str(value))
+    if wanted in languages.not_offered:
+        return wanted
     for language in languages.all.values():
         if wanted in (language.code, normalise(language.native_name)):
             return language.code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -32,6 +32,13 @@ class LanguageRegistry:
     default: str
     source_language: str
     all: Dict[str, Language]
+    # Languages people ask for that Palīgs does not speak: code -> how people name them.
+    # Named, they get "not available yet" and the choice, never a misunderstanding.
+    not_offered: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+
+    def known(self, code: str) -> bool:
+        """A language people may name: one of ours (enabled or not) or one we do not offer."""
+        return code in self.all or code in self.not_offered
 
     @property
     def enabled(self) -> List[Language]:
@@ -56,8 +63,9 @@ def load_registry(path: Path) -> LanguageRegistry:
         item["code"]: Language(**{**item, "names": tuple(item.get("names", ()))})
         for item in raw["languages"]
     }
+    not_offered = {item["code"]: tuple(item["names"]) for item in raw.get("not_offered", ())}
     return LanguageRegistry(
-        default=raw["default"], source_language=raw["source_language"], all=languages
+        default=raw["default"], source_language=raw["source_language"], all=languages, not_offered=not_offered
     )
 
 

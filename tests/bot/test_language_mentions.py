@@ -36,6 +36,12 @@ def mentions():
         ("қазақша жазыңыз", ["kk"], ["қазақша"]),
         ("limba romana va rog", ["ro"], ["limba romana"]),
         ("english or russian", ["en", "ru"], ["english", "russian"]),
+        # languages not offered are still recognised, so the person hears "not yet"
+        ("можно по-немецки?", ["de"], ["немецки"]),
+        ("auf Deutsch bitte", ["de"], ["Deutsch"]),
+        ("bangla te bolun", ["bn"], ["bangla"]),
+        ("vai varat lietuviski", ["lt"], ["lietuviski"]),
+        ("the police took my passport", [], []),
         ("I work in Latvia", [], []),
         ("my boss is from England?", [], []),
         ("rust on the roof", [], []),

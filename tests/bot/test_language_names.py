@@ -22,7 +22,8 @@ def test_every_known_language_by_code_or_native_name(value, code):
 
 @pytest.mark.parametrize(
     "value, code",
-    [("Русский", "ru"), ("latviesu", "lv"), ("Oʻzbekcha", "uz"), ("klingon", None), ("", None), (None, None)],
+    [("Русский", "ru"), ("latviesu", "lv"), ("Oʻzbekcha", "uz"), ("de", "de"), ("VI", "vi"), ("klingon", None),
+     ("", None), (None, None)],
 )
 def test_language_code(value, code):
     assert language_code(value, registry()) == code

@@ -12,8 +12,10 @@ from bot.screening.indicators import indicator_set
 from bot.server.stores import REDACTED
 from tests.support import expect, stored
 from tests.support.chat import Chat, answer_all, start
+from tests.support.languages import ENABLED, phrases
 from tests.support.servers import INTAKE_SECRET, PortalServer, conversation_id, running_servers
 
+DELETE_DATA = phrases("delete_data")
 PHONE = "+371 2000 1234"
 SEEN = {"excessive_hours", "dangerous_work", "passport_kept", "threats"}
 CONFIRM = "Please check: I will send your answers to {provider}. {contact} Send now?"
@@ -159,4 +161,25 @@ def test_delete_my_data_withdraws_the_intake_and_erases_the_conversation(stack):
     assert reference[:4] in texts[0] and reference[4:] in texts[0]
     [intake] = wait_for(portal, reference, status="withdrawn")
     assert intake["contact_sealed"] is None and intake["contact_erased_at"] and intake["contact_key_id"] is None
+    assert stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(chat.me)) == []
+
+
+@pytest.mark.parametrize("lang", ENABLED)
+def test_in_every_language_a_self_check_reaches_the_portal_and_delete_in_its_words_withdraws_it(stack, lang):
+    """A self-check to its signal, the handoff with the conversation's language on the intake,
+    then "delete my data" as a person writes it in that language."""
+    servers, portal = stack
+    chat = Chat(servers, lang)
+    start(chat, sector="construction")
+    answer_all(chat, yes={"passport_kept", "excessive_hours"})
+    assert chat.slots()["screening_signal"] == "exploitation_signs"
+    assert chat.heard("utter_result_exploitation_signs")
+    texts = hand_off(chat)
+    assert texts[0].startswith(expect.phrase(lang, "utter_handoff_sent", SENT).split("{reference}")[0])
+    reference = reference_in(texts)
+    [intake] = wait_for(portal, reference)
+    assert (intake["language"], intake["signal"], intake["has_contact"]) == (lang, "exploitation_signs", False)
+    texts = chat.say(DELETE_DATA[lang])
+    assert reference[:4] in texts[0] and reference[4:] in texts[0], texts
+    wait_for(portal, reference, status="withdrawn")
     assert stored.tracker_events(servers.log_dir / "tracker.db", conversation_id(chat.me)) == []

@@ -11,7 +11,8 @@ from tests.support import expect
 from tests.support.languages import DEFAULT, EMERGENCY, ENABLED, native_names, other_language, phrases
 from tests.support.servers import conversation_id
 
-DISABLED = [code for code, language in registry().all.items() if not language.enabled]
+# Languages people may name that Palīgs does not speak (yet): listed but not enabled, or not offered.
+DISABLED = [code for code, language in registry().all.items() if not language.enabled] + ["de", "vi"]
 # Asking for a language in its own words (examples the NLU was trained on).
 ASK_FOR_IT = phrases("ask_for_it")
 
@@ -93,7 +94,10 @@ def test_contacts_with_open_or_closed_now(servers, lang):
         assert phone in body
     statuses = [expect.phrase(lang, "contacts", s).split("{")[0][:12]
                 for s in ("Open now, until {time}.", "Closed now. Opens today at {time}.",
-                          "Closed now. Opens tomorrow at {time}.", "Closed now. Opens on {day} at {time}.")]
+                          "Closed now. Opens tomorrow at {time}.", "Closed now. Opens on {day} at {time}.",
+                          # run on a public holiday
+                          "Closed today, a public holiday. Opens tomorrow at {time}.",
+                          "Closed today, a public holiday. Opens on {day} at {time}.")]
     assert sum(body.count(s) for s in set(statuses)) >= 3
     assert texts(replies)[-1] == expect.text("utter_anything_else", lang)
 
