@@ -55,9 +55,16 @@ def _cmd_content(args: argparse.Namespace) -> int:
 def _cmd_nlu_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from bot.language.registry import registry
     from bot.tooling.nlu_report import FLOORS, GOALS, format_report, heldout_report, shortfalls
 
-    report = heldout_report(Path(args.output), Path(args.config), leave_one_out=not args.quick)
+    enabled = registry().enabled_codes
+    leave_out = [] if args.quick else enabled if args.leave_out == "all" else args.leave_out.split(",")
+    unknown = sorted(set(leave_out) - set(enabled))
+    if unknown:
+        print(f"--leave-out: not enabled languages {unknown}; enabled: {', '.join(enabled)}")
+        return 2
+    report = heldout_report(Path(args.output), Path(args.config), leave_out=leave_out)
     print("\n".join(format_report(report)))
     print(
         f"goals: emergency recall >= {GOALS.emergency_recall:.0%}, precision >= {GOALS.emergency_precision:.0%}, "
@@ -106,6 +113,11 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--output", default="results/nlu-heldout.json")
     report.add_argument("--check", action="store_true", help="exit 1 when a figure is below its floor")
     report.add_argument("--quick", action="store_true", help="skip the leave-one-language-out trainings")
+    report.add_argument(
+        "--leave-out", default="lv,en,ru", metavar="CODES",
+        help="languages to leave out one at a time, comma-separated, or 'all' (one training each; default lv,en,ru, "
+        "the ones with a goal)",
+    )
     report.set_defaults(handler=_cmd_nlu_report)
 
     fresh = commands.add_parser("secrets", help="print a fresh .env with random secrets (python -m bot secrets > .env)")
