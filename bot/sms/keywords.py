@@ -45,6 +45,14 @@ KEYWORDS: Dict[str, Iterable[str]] = {
         "ajutor",
         "मदद", "सहायता", "madad", "sahayata",
         "مدد",
+        "मेन्यू", "मेनू",  # hi
+        "мәзір", "mazir", "көмектесіңіз", "komektesiniz", "анықтама",  # kk
+        "menyu", "zhardam", "башкы меню", "bashky menyu",  # ky
+        "meniu", "meniul",  # ro
+        "ёрӣ", "yori", "ёрӣ диҳед", "yori dihed", "кумак кунед", "kumak kuned",  # tg
+        "допоможіть", "dopomozhit", "dopomozhyt",  # uk
+        "مینو", "مينو", "مدد چاہیے", "madad chahiye",  # ur
+        "ёрдам беринг", "bosh menyu", "бош меню",  # uz
     ),
     DELETE: (
         "delete", "dzēst", "dzēst visu",
@@ -57,6 +65,14 @@ KEYWORDS: Dict[str, Iterable[str]] = {
         "șterge", "sterge",
         "हटाएं", "हटाओ", "hatao", "hataen",
         "مٹائیں", "mitaen",
+        "मिटाएँ", "मिटाएं", "मिटाओ", "मिटा दो", "हटाएँ", "डिलीट", "mitao", "mita do", "hatayen",  # hi
+        "өшір", "oshir", "жою", "zhoiu", "joiu", "өшіріңіз", "oshiriniz",  # kk
+        "өчүр", "ochur", "баарын өчүр", "baaryn ochur", "өчүрүңүз", "ochurunuz",  # ky
+        "stergeti", "sterge tot", "stergere", "sterge datele",  # ro
+        "нест кунед", "nest kuned", "пок кунед", "pok kuned",  # tg
+        "видаліть", "vydalit", "vidalit", "стерти", "sterty", "видалити все", "vydalyty vse",  # uk
+        "مٹا دیں", "مٹاؤ", "مٹا دو", "ڈیلیٹ", "ڈیلیٹ کریں", "mita dein", "delete karo",  # ur
+        "oʻchir", "ўчир", "oʻchiring", "ўчиринг",  # uz
     ),
     DO_NOT_ANSWER: (
         # Twilio's default opt-out keywords (STOP family), plus the CTIA additions.
@@ -67,17 +83,20 @@ KEYWORDS: Dict[str, Iterable[str]] = {
     change_language("lv"): ("lv", "latviešu", "latviski"),
     change_language("en"): ("en", "english"),
     change_language("ru"): ("ru", "русский", "russkiy", "russkij", "po-russki", "по-русски"),
-    change_language("uk"): ("uk", "ua", "українська", "ukrainska"),
-    change_language("uz"): ("uz", "o'zbekcha", "o'zbek", "ўзбекча", "uzbek"),
-    change_language("tg"): ("tg", "тоҷикӣ", "tojiki", "тоджики"),
-    change_language("ky"): ("ky", "кыргызча", "kyrgyzcha"),
-    change_language("kk"): ("kk", "қазақша", "qazaqsha", "kazakhsha"),
-    change_language("ro"): ("ro", "română", "romaneste", "românește"),
+    change_language("uk"): (
+        "uk", "ua", "українська", "ukrainska", "українською", "ukrainskoyu", "ukrainskoju", "ukrayinska",
+        "ukrajinska", "по-українськи", "укр",
+    ),
+    change_language("uz"): ("uz", "o'zbekcha", "o'zbek", "ўзбекча", "uzbek", "ўзбек"),
+    change_language("tg"): ("tg", "тоҷикӣ", "tojiki", "тоджики", "tojik", "tajik", "тоҷик"),
+    change_language("ky"): ("ky", "кыргызча", "kyrgyzcha", "кыргыз", "kyrgyz", "kirgizcha", "кыргыз тили"),
+    change_language("kk"): ("kk", "қазақша", "qazaqsha", "kazakhsha", "kazaksha", "қазақ тілі"),
+    change_language("ro"): ("ro", "română", "romaneste", "românește", "limba romana", "moldoveneste"),
     change_language("hi"): ("hindi", "हिन्दी", "हिंदी"),
-    change_language("ur"): ("ur", "urdu", "اردو"),
+    change_language("ur"): ("ur", "urdu", "اردو", "اُردو", "urdoo"),
 }
 
-EDGE_PUNCTUATION = " \t\r\n.,!?;:\"()[]{}-\u00a1\u00bf\u061f\u0964"
+EDGE_PUNCTUATION = " \t\r\n.,!?;:\"()[]{}-\u00a1\u00bf\u061f\u060c\u06d4\u0964"
 
 
 def normalise(text: str) -> str:

@@ -22,9 +22,18 @@ def identifier():
         ("Меня зовут Анна Петрова, я из Даугавпилса, работаю у Ивана Сидорова", "ru"),  # names set aside
         ("мой номер 29123456, звоните после 18:00 пожалуйста", "ru"),  # a number in a sentence
         # Russian typed in Latin letters, as people do without a Cyrillic keyboard.
-        ("menya ne otpuskayut domoi i zabrali pasport", "ru"),
         ("kakie u menya prava esli ya rabotayu bez dogovora", "ru"),
         ("PASPORT ZABRALI I NE OTDAYUT", "ru"),
+        # The eight languages added on 2026-11-30, each in its own script.
+        ("Мене не відпускають додому і забрали паспорт, допоможіть будь ласка", "uk"),
+        ("Angajatorul mi-a luat pașaportul și nu mă plătește de trei luni", "ro"),
+        ("ish beruvchi pasportimni olib qoydi", "uz"),
+        ("Иш берувчи паспортимни олиб қўйди ва маош бермаяпти", "uz"),
+        ("Корфармо шиносномаи маро гирифт ва музд намедиҳад", "tg"),
+        ("Иш берүүчү паспортумду алып алды, айлык бербей жатат", "ky"),
+        ("Жұмыс беруші төлқұжатымды алып қойды, жалақы төлемейді", "kk"),
+        ("मालिक ने मेरा पासपोर्ट ले लिया और तनख्वाह नहीं देता", "hi"),
+        ("مالک نے میرا پاسپورٹ لے لیا ہے اور تنخواہ نہیں دیتا", "ur"),
         ("darba devējs paņēma manu pasi un nemaksā algu", "lv"),
         ("darba devejs panema manu pasi un nemaksa algu", "lv"),  # no diacritics
         ("kadas ir manas tiesibas ja stradaju bez liguma", "lv"),
@@ -59,10 +68,12 @@ FOREIGN_LETTERS = "letters the best language does not use"
         ("Hello, меня зовут Anna, I need help с работой пожалуйста", "mixed scripts"),
         ("please help me, es nezinu ko darīt tagad", "no clear winner"),
         # Languages that have no profile yet are not taken for one that has.
-        ("Мене не відпускають додому і забрали паспорт, допоможіть будь ласка", FOREIGN_LETTERS),
         ("Pracodawca zabrał mi paszport i nie płaci mi pensji", FOREIGN_LETTERS),
-        ("Angajatorul mi-a luat pașaportul și nu mă plătește de trei luni", "no clear winner"),
-        ("Ich arbeite hier seit drei Monaten ohne Lohn und sie haben meinen Pass", "no clear winner"),
+        ("Ich arbeite hier seit drei Monaten ohne Lohn und sie haben meinen Pass", "fits no profile"),
+        # Romanized Russian and Ukrainian share most words; romanized Hindi and Urdu are one
+        # spoken language: neither is taken for the other.
+        ("menya ne otpuskayut domoi i zabrali pasport", "no clear winner"),
+        ("mujhe madad chahiye mera passport le liya", "no clear winner"),
     ],
 )
 def test_not_sure_is_none_with_its_reason(identifier, text, reason):

@@ -33,7 +33,8 @@ def said(text="…"):
         ("en", "ru", [slot("ru"), said()], "en"),
         (None, "en", [slot("en")], None),  # not sure
         ("en", "en", [slot("en")], None),  # the conversation's own
-        ("uk", "en", [slot("en")], None),  # not enabled
+        ("uk", "en", [slot("en")], "uk"),
+        ("de", "en", [slot("en")], None),  # not offered
         ("ru", "en", [slot("en"), offer("ru")], None),  # offered already
         ("ru", "en", [slot("en"), offer("ru"), slot("en"), said()], None),  # chose to stay
         ("ru", "lv", [offer("ru"), slot("lv")], None),  # stayed in the default, never set before

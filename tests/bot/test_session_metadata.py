@@ -9,7 +9,8 @@ from bot.session_metadata import SessionEntry, clean_metadata, session_entry
     [
         ({"lang": "ru", "src": "emb-tashkent"}, SessionEntry("ru", "emb-tashkent", None)),
         ({"lang": "RU ", "src": "QR_Leaflet1", "channel": "web"}, SessionEntry("ru", "qr_leaflet1", "web")),
-        ({"lang": "uz"}, SessionEntry(None, None, None)),  # known but not enabled yet
+        ({"lang": "uz"}, SessionEntry("uz", None, None)),
+        ({"lang": "de"}, SessionEntry(None, None, None)),  # named by people, not offered
         ({"lang": "xx", "src": "<script>"}, SessionEntry(None, None, None)),
         ({"lang": 5, "src": ["a"], "channel": "fax"}, SessionEntry(None, None, None)),
         ({"src": "a" * 41}, SessionEntry(None, None, None)),

@@ -1,12 +1,16 @@
 """The real widget in Debian's Chromium, driven by Playwright (never a downloaded browser)."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect as see
 from playwright.sync_api import sync_playwright
 
 from tests.support import expect
+from tests.support.languages import native_names, phrases
+
+HOTLINE_QUESTION = phrases("hotline_question")  # asked in the person's own words, how they type it
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -154,3 +158,66 @@ def test_consent_and_a_reference_code_in_the_widget(servers, page):
     assert re.search(r"\b[0-9A-HJKMNP-TV-Z]{4} [0-9A-HJKMNP-TV-Z]{4}\b", done.inner_text())
     see(page.locator('a[href="tel:+37128612120"]').last).to_be_visible()
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
+
+
+def box(locator):
+    found = locator.bounding_box()
+    assert found, "not rendered"
+    return found
+
+
+def test_urdu_reads_right_to_left_and_numbers_left_to_right(servers, page):
+    """Urdu: the page, the bubbles and the quick exit mirrored; the hotline number keeps its
+    order inside the right-to-left text and is a tap-to-call link; the language menu in two columns."""
+    lang, width = "ur", 360
+    page.goto(f"{servers.chat_url}?lang={lang}")
+    see(page.locator("html")).to_have_attribute("dir", "rtl")
+    see(page.locator("html")).to_have_attribute("lang", lang)
+    greeting = page.locator(".msg.bot").first
+    see(greeting).to_contain_text(expect.text("utter_greet", lang)[:30], timeout=60_000)
+    # mirrored: the bot speaks from the right, the quick exit sits at the right end of the bar
+    assert box(greeting)["x"] + box(greeting)["width"] > width - 30
+    assert box(page.locator("#quick-exit"))["x"] > width / 2
+
+    contacts = expect.button_titles("utter_menu", lang)[2]
+    page.locator(".msg .buttons button", has_text=contacts).last.click()
+    user = page.locator(".msg.user").last
+    see(user).to_contain_text(contacts)
+    assert box(user)["x"] < 30  # the person's own words on the left
+    card = page.locator(".msg.bot", has_text="+371 67378539")
+    see(card).to_have_count(1, timeout=60_000)
+    call = card.locator('a[href="tel:+37167378539"]')
+    see(call).to_have_text("+371 67378539")
+    assert call.evaluate("a => getComputedStyle(a).direction") == "ltr"
+    assert call.evaluate("a => getComputedStyle(a).unicodeBidi") == "isolate"
+    page.locator(".msg.bot .text").last.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-ur.png"))
+
+    language = expect.button_titles("utter_menu", lang)[6]
+    page.locator(".msg .buttons button:not([disabled])", has_text=language).last.click()
+    menu = page.locator(".buttons.languages").last
+    see(menu.locator("button")).to_have_count(len(native_names()), timeout=60_000)
+    assert len(menu.evaluate("g => getComputedStyle(g).gridTemplateColumns").split()) == 2
+    see(menu.locator('button[lang="hi"]')).to_have_text("हिन्दी")
+    page.screenshot(path=str(SCREENSHOTS / "widget-ur-languages.png"))
+
+
+def test_hindi_in_devanagari_answers_romanized_hindi(servers, page):
+    """Hindi: Devanagari on the page, romanized Hindi understood, numbers as tap-to-call links."""
+    lang = "hi"
+    page.goto(f"{servers.chat_url}?lang={lang}")
+    see(page.locator("html")).to_have_attribute("dir", "ltr")
+    see(page.locator(".msg.bot").first).to_contain_text(expect.text("utter_greet", lang)[:30], timeout=60_000)
+    family = page.locator(".msg.bot .text").first.evaluate("p => getComputedStyle(p).fontFamily")
+    assert "Devanagari" in family
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Devanagari\"', 'मदद')")
+    page.fill("#input", HOTLINE_QUESTION[lang])
+    page.keyboard.press("Enter")
+    see(page.locator(".msg.bot", has_text="+371 67898343")).to_have_count(1, timeout=60_000)
+    see(page.locator('a[href="tel:+37167898343"]').first).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-hi.png"))

@@ -211,3 +211,47 @@ def test_contacts_rights_and_a_job_offer_over_sms(stack):
 def test_stop_is_left_to_twilio(stack):
     servers, _ = stack
     assert sms(servers, "STOP", "+37126000444") == ""
+
+
+# How people type Uzbek and Hindi on a phone without the script's keyboard: the
+# language's name as a keyword, then Latin letters only.
+ROMANIZED = {
+    "uz": {
+        "language": "ozbekcha",
+        "passport": "xojayin pasportimni olib qoydi, bermayapti",
+        "emergency": "yordam bering meni urishyapti",
+        "delete": "ochirish",
+    },
+    "hi": {
+        "language": "hindi",
+        "passport": "malik ne mera passport le liya aur wapas nahi de raha",
+        "emergency": "bachao mujhe maar rahe hain",
+        "delete": "hatao",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ROMANIZED))
+def test_romanized_uzbek_and_hindi_over_sms(stack, lang):
+    """A report, a self-check by numbers to its signal, an emergency and DELETE, typed in Latin letters."""
+    servers, _ = stack
+    phone = {"uz": "+37126000661", "hi": "+37126000662"}[lang]
+    me = conversation_id(SENDER_KEY, phone)
+    said = ROMANIZED[lang]
+    assert sms_text("utter_language_changed", lang) in sms(servers, said["language"], phone)
+    assert servers.tracker(me)["slots"]["language"] == lang
+    passport_kept = indicator_set().indicators["passport_kept"]
+    acknowledged = sms(servers, said["passport"], phone)
+    assert expect.phrase(lang, "indicator_acknowledgement", passport_kept.acknowledgement) in acknowledged
+    assert servers.tracker(me)["slots"]["indicator_passport_kept"] == "yes"
+    sms(servers, "1", phone)  # yes, check my situation
+    sms(servers, "1", phone)  # 18 or older
+    sms(servers, "1", phone)  # in Latvia
+    text = sms(servers, "1", phone)  # construction
+    while re.search(r"\d+ / \d+\.", text):
+        text = sms(servers, "1" if "excessive" in text else "2", phone)
+    assert servers.tracker(me)["slots"]["screening_signal"] == "exploitation_signs"
+    assert sms_text("utter_emergency", lang)[:30] in sms(servers, said["emergency"], phone)
+    assert sms_text("utter_delete_done", lang)[:30] in sms(servers, said["delete"], phone)
+    assert events_of(servers, me) == 0
+    assert_nowhere_in_clear(servers, phone, erased=True)
