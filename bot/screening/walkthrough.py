@@ -87,12 +87,17 @@ def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     by_number = pick_by_number(message.text, AGE_OPTIONS)
     if by_number:
         return by_number
+    worded = vocabulary.age_group.match(message.text, message.lang)
     age = number_in(message.text)  # a typed age beats the classifier's guess
+    if age == ADULT_AGE:
+        # "18" alone cannot tell "I am 18" from "under 18" or "not 18 yet": the words
+        # and the classifier decide, and a child is never taken for an adult.
+        return MINOR if message.intent == "is_minor" or worded == MINOR else worded or "adult"
     if age is not None and age in PLAUSIBLE_AGES:
         return MINOR if age < ADULT_AGE else "adult"
     if message.intent == "is_minor":
         return MINOR
-    return vocabulary.age_group.match(message.text, message.lang)
+    return worded
 
 
 def _choice_of(

@@ -53,3 +53,11 @@ def test_process_ranks_every_intent_best_first(trained):
     assert [r["confidence"] for r in ranking] == sorted((r["confidence"] for r in ranking), reverse=True)
     assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-9
     assert component.process([]) == []
+
+
+def test_the_training_matrix_is_the_rows_of_single_messages(trained):
+    """Built for all messages at once (fast), it equals the messages one by one."""
+    component, messages = trained
+    together = component._create_X(messages).toarray()
+    one_by_one = np.vstack([component._create_X([m]).toarray() for m in messages])
+    assert together.shape == (120, 58) and np.array_equal(together, one_by_one)

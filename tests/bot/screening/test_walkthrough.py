@@ -68,6 +68,12 @@ def test_next_slot(state, slot):
         (AGE_SLOT, reply("out_of_scope", "мне 16 лет", "ru"), ("filled", {"age_group": "minor"})),
         (AGE_SLOT, reply("out_of_scope", "man ir 34 gadi", "lv"), ("filled", {"age_group": "adult"})),
         (AGE_SLOT, reply("is_minor", "man ir 34 gadi", "lv"), ("filled", {"age_group": "adult"})),
+        # 18 itself: the words around it decide ("under 18" is a child)
+        (AGE_SLOT, reply("out_of_scope", "I am 18"), ("filled", {"age_group": "adult"})),
+        (AGE_SLOT, reply("out_of_scope", "under 18"), ("filled", {"age_group": "minor"})),
+        (AGE_SLOT, reply("is_minor", "im not 18 yet"), ("filled", {"age_group": "minor"})),
+        (AGE_SLOT, reply("out_of_scope", "мне ещё нет 18", "ru"), ("filled", {"age_group": "minor"})),
+        (AGE_SLOT, reply("out_of_scope", "over 18"), ("filled", {"age_group": "adult"})),
         (AGE_SLOT, reply("out_of_scope", "nepilngadīgs", "lv"), ("filled", {"age_group": "minor"})),
         (AGE_SLOT, reply("nlu_fallback", "what?"), ("unclear", {})),
         (LOCATION_SLOT, reply("nlu_fallback", "2"), ("filled", {"location": "abroad"})),
