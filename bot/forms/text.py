@@ -38,6 +38,13 @@ def matchable(text: str) -> str:
     return fold(text).translate(RUSSIAN_KEYBOARD)
 
 
+# Word edges in normalise()d text, where only spaces separate words. Not \b or \w:
+# Python's \w leaves out Devanagari vowel signs and Arabic marks, so "मार" would
+# end a word inside "मारा".
+WORD_START = r"(?<![^ ])"
+WORD_END = r"(?![^ ])"
+
+
 def without_apostrophes(text: str) -> str:
     """The text with its apostrophes dropped, so "I'm" meets "Im" (normalise() would give "i m")."""
     return "".join(ch for ch in text if ch not in APOSTROPHES)

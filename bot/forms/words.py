@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.forms.text import normalise
+from bot.forms.text import WORD_END, WORD_START, normalise
 from bot.paths import FORMS_DATA_DIR
 
 WHOLE_WORD_MAX = 3
@@ -27,8 +27,8 @@ EVERY_LANGUAGE = "all"
 
 def _pattern(entry: str) -> re.Pattern[str]:
     word = re.escape(normalise(entry))
-    tail = r"(?!\w)" if len(normalise(entry)) <= WHOLE_WORD_MAX else ""
-    return re.compile(r"(?<!\w)" + word + tail)
+    tail = WORD_END if len(normalise(entry)) <= WHOLE_WORD_MAX else ""
+    return re.compile(WORD_START + word + tail)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import List, Tuple
 
-from bot.forms.text import folded_with_offsets, normalise
+from bot.forms.text import WORD_END, WORD_START, folded_with_offsets, normalise
 from bot.language.registry import LanguageRegistry
-
-# In the folded text every character but a space belongs to a word.
-_WORD_START = r"(?<![^ ])"
-_WORD_END = r"(?![^ ])"
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ def _name_pattern(name: str) -> str:
     prefix = name.endswith("*")
     words = normalise(name.rstrip("*")).split()
     pattern = " +".join(map(re.escape, words))
-    return pattern + (r"[^ ]*" if prefix else "") + _WORD_END
+    return pattern + (r"[^ ]*" if prefix else "") + WORD_END
 
 
 class LanguageMentions:
@@ -46,7 +42,7 @@ class LanguageMentions:
         names.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._codes = [code for _, code in names]
         self._pattern = re.compile(
-            _WORD_START + "(?:" + "|".join(f"({_name_pattern(name)})" for name, _ in names) + ")"
+            WORD_START + "(?:" + "|".join(f"({_name_pattern(name)})" for name, _ in names) + ")"
         )
 
     def find(self, text: str) -> List[Mention]:

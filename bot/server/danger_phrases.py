@@ -20,7 +20,7 @@ from typing import Iterable, List
 
 import yaml
 
-from bot.forms.text import normalise, without_apostrophes
+from bot.forms.text import WORD_END, WORD_START, normalise, without_apostrophes
 
 
 def plain(text: str) -> str:
@@ -34,7 +34,7 @@ class Phrases:
     def __init__(self, phrases: Iterable[str]) -> None:
         normalised = sorted({plain(p) for p in phrases} - {""}, key=len, reverse=True)
         self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, normalised)) + r")(?!\w)")
+            re.compile(WORD_START + "(?:" + "|".join(map(re.escape, normalised)) + ")" + WORD_END)
             if normalised
             else None
         )

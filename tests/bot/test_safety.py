@@ -4,7 +4,7 @@ from bot.forms.text import normalise
 from bot.paths import CONTENT_DIR
 from bot.server.danger_phrases import Phrases, load_phrases
 
-PHRASES = Phrases(["palīgā", "меня бьют", "help me now", "i'm trapped", "menya b'yut"])
+PHRASES = Phrases(["palīgā", "меня бьют", "help me now", "i'm trapped", "menya b'yut", "मार"])
 
 
 @pytest.mark.parametrize(
@@ -17,6 +17,8 @@ PHRASES = Phrases(["palīgā", "меня бьют", "help me now", "i'm trapped"
         ("please HELP me, now", True),
         ("help me understand my contract now", False),
         ("palīgāmies", False),  # inside another word
+        ("वो मुझे मारा करता था", False),  # "मार" ends before a vowel sign: not a whole word
+        ("मुझे मार रहे हैं", True),
         ("IM TRAPPED", True),  # apostrophes join the word they are in
         ("i’m trapped", True),
         ("i m trapped", False),
