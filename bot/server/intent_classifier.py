@@ -8,8 +8,8 @@ too strong for 384 dense dimensions next to thousands of sparse ones).
 Probabilities come from the coefficients laid out once for a one-row product:
 sklearn's predict_proba copied the whole transposed matrix on every message
 (2.5 ms of the Rasa process's CPU per message; now 0.02 ms, the same numbers).
-lbfgs stops after `max_iter` steps on purpose: on our split 150 steps gave the
-same held-out accuracy as running to convergence (about 290) in half the time.
+The solver stops after `max_iter` passes on purpose (config.yml says why: saga's
+20 passes give lbfgs's held-out accuracy in an eighth of the time).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sklearn.preprocessing import normalize
 class IntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 150}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "solver": "saga", "max_iter": 20}
 
     def __init__(
         self, config: Dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource
