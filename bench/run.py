@@ -1,7 +1,7 @@
 """Benchmarks (never timed assertions in tests).
 
     make bench                       # all of them
-    python bench/run.py training     # training time: cold and warm encoder cache, eleven languages simulated
+    python bench/run.py training     # training time of the eleven languages: cold and warm encoder cache
     python bench/run.py latency      # REST latency and memory next to the stock `rasa init` assistant
 
 Run them on a quiet machine (`nice` if it is shared). Each result is printed and written to

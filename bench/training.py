@@ -1,10 +1,8 @@
 """Full training time, as `make train` runs it, from scratch each time (`rasa train --force`).
 
+the eleven languages' data (bot/data/nlu/):
 - cold: an empty encoder cache (a fresh clone, CI);
-- warm: the same data again, every sentence embedding already in the cache;
-- eleven languages, simulated: the Latvian, English and Russian data four times over,
-  each copy's texts made new by a token of its own (so that neither the encoder cache
-  nor the vectorizers see a text twice), with an empty cache.
+- warm: the same data again, every sentence embedding already in the cache.
 """
 
 from __future__ import annotations
@@ -21,13 +19,11 @@ from pathlib import Path
 from typing import Dict, List
 
 import numpy as np
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 RASA = Path(sys.executable).parent / "rasa"
 NLU = REPO / "bot" / "data" / "nlu"
 RULES = REPO / "bot" / "data" / "rules"
-COPIES = 4  # 3 languages x 4 = 12 sets of examples, about what eleven languages would bring
 
 
 def threads() -> int:
@@ -97,53 +93,18 @@ def cached_embeddings(encoder_cache: Path) -> int:
     return total
 
 
-def _tagged(examples_block: str, tag: str) -> str:
-    lines = []
-    for line in examples_block.splitlines():
-        stripped = line.strip()
-        lines.append(f"- {stripped[2:]} {tag}" if stripped.startswith("- ") else line)
-    return "\n".join(lines) + "\n"
-
-
-def copy_with_tag(source: Path, target: Path, tag: str) -> None:
-    """Every NLU file under `source`, each example ending in `tag` (entity marks are untouched)."""
-    for path in sorted(source.rglob("*.yml")):
-        content = yaml.safe_load(path.read_text("utf-8"))
-        for item in content.get("nlu", []):
-            if "examples" in item:
-                item["examples"] = _tagged(item["examples"], tag)
-        out = target / path.relative_to(source)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), "utf-8")
-
-
-def simulated_languages(target: Path, copies: int = COPIES) -> Path:
-    """`copies` copies of the NLU data, each with a token of its own ("k1" ... ): new texts."""
-    for copy in range(1, copies + 1):
-        copy_with_tag(NLU, target / f"copy{copy}", f"k{copy}")
-    return target
-
-
 def bench_training() -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-training-") as tmp_name:
         tmp = Path(tmp_name)
-        cache, big_cache = tmp / "encoder-cache", tmp / "encoder-cache-eleven"
+        cache = tmp / "encoder-cache"
         cold = train([NLU, RULES], cache, tmp, "cold")
         cold_cached = cached_embeddings(cache)
         warm = train([NLU, RULES], cache, tmp, "warm")
-        eleven_nlu = simulated_languages(tmp / "eleven")
-        eleven = train([eleven_nlu, RULES], big_cache, tmp, "eleven")
         return {
             "threads": threads(),
-            "three_languages": {
-                "examples": examples(NLU),
-                "cold_cache": cold,
-                "warm_cache": warm,
-                "texts_embedded": cold_cached,
-            },
-            "eleven_languages_simulated": {
-                "examples": examples(eleven_nlu),
-                "cold_cache": eleven,
-                "texts_embedded": cached_embeddings(big_cache),
-            },
+            "languages": sorted(path.name for path in NLU.iterdir() if path.is_dir()),
+            "examples": examples(NLU),
+            "cold_cache": cold,
+            "warm_cache": warm,
+            "texts_embedded": cold_cached,
         }
