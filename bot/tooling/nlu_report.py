@@ -25,7 +25,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from bot.language.registry import registry
 from bot.paths import BOT_DIR, BUILD_DOMAIN_DIR, REPO_DIR
@@ -44,9 +44,13 @@ class Goals:
 
 
 GOALS = Goals()
-# What make test refuses to fall below: the goals, but for leave-one-language-out, which
-# is not reached yet for lv and ru (66.6 and 77.4 % on 2026-11-30) and is held just under that.
-FLOORS = Goals(leave_one_language_out=0.65)
+# What make test refuses to fall below. lv, en and ru: the goals, but for leave-one-language-out,
+# which is not reached yet for lv (69.8 % on 2026-11-30) and is held just under that.
+FIRST_LANGUAGES_FLOORS = {lang: Goals(leave_one_language_out=0.65) for lang in ("lv", "en", "ru")}
+# The eight languages added on 2026-11-30 (draft data, about 850 examples each; held-out sets
+# of about 170 messages and 13-15 emergencies): emergency recall at its goal, accuracy and
+# precision held under their first figures (79-87 % and 74-100 %) until their data grows.
+FLOORS = Goals(accuracy=0.75, emergency_precision=0.70, leave_one_language_out=0.65)
 
 
 @dataclass(frozen=True)
@@ -81,15 +85,18 @@ def language_scores(predictions: Sequence[Prediction]) -> Dict[str, object]:
     }
 
 
-def shortfalls(report: Dict[str, dict], goals: Goals = GOALS) -> List[str]:
-    """Every figure below its goal, as a line a person can read."""
+def shortfalls(
+    report: Dict[str, dict], goals: Goals = GOALS, by_language: Optional[Dict[str, Goals]] = None
+) -> List[str]:
+    """Every figure below its goal (a language's own in `by_language`), as a line a person can read."""
     problems = []
     for lang, scores in report.items():
+        goals_here = (by_language or {}).get(lang, goals)
         for key, goal in (
-            ("emergency_recall", goals.emergency_recall),
-            ("emergency_precision", goals.emergency_precision),
-            ("accuracy", goals.accuracy),
-            ("leave_one_language_out", goals.leave_one_language_out),
+            ("emergency_recall", goals_here.emergency_recall),
+            ("emergency_precision", goals_here.emergency_precision),
+            ("accuracy", goals_here.accuracy),
+            ("leave_one_language_out", goals_here.leave_one_language_out),
         ):
             value = scores.get(key)
             if value is not None and value < goal:

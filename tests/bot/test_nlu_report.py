@@ -52,3 +52,12 @@ def test_no_emergency_flagged_is_full_precision_and_none_expected_is_full_recall
 def test_shortfalls_name_each_figure_below_its_goal(scores, expected):
     problems = shortfalls({"lv": scores}, Goals())
     assert [problem.split(" is below")[0] for problem in problems] == expected
+
+
+def test_a_language_can_have_floors_of_its_own():
+    report = {
+        "lv": {"emergency_recall": 1.0, "emergency_precision": 1.0, "accuracy": 0.8},
+        "uz": {"emergency_recall": 1.0, "emergency_precision": 1.0, "accuracy": 0.8},
+    }
+    problems = shortfalls(report, Goals(accuracy=0.75), {"lv": Goals()})
+    assert [problem.split(" is below")[0] for problem in problems] == ["lv: accuracy 80.0%"]
