@@ -11,6 +11,7 @@ from tests.support import expect
 from tests.support.languages import native_names, phrases
 
 HOTLINE_QUESTION = phrases("hotline_question")  # asked in the person's own words, how they type it
+MENU = {"ur": "مینو"}  # "menu", a show_menu example of bot/data/nlu/ur/basics.yml
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -197,12 +198,16 @@ def test_urdu_reads_right_to_left_and_numbers_left_to_right(servers, page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-ur.png"))
 
+    # the menu again (typed: its buttons were used), then "Language"
+    page.fill("#input", MENU[lang])
+    page.keyboard.press("Enter")
     language = expect.button_titles("utter_menu", lang)[6]
-    page.locator(".msg .buttons button:not([disabled])", has_text=language).last.click()
+    page.locator(".msg .buttons button:not([disabled])", has_text=language).last.click(timeout=60_000)
     menu = page.locator(".buttons.languages").last
     see(menu.locator("button")).to_have_count(len(native_names()), timeout=60_000)
     assert len(menu.evaluate("g => getComputedStyle(g).gridTemplateColumns").split()) == 2
     see(menu.locator('button[lang="hi"]')).to_have_text("हिन्दी")
+    menu.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "widget-ur-languages.png"))
 
 
