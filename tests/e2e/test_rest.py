@@ -12,7 +12,9 @@ from tests.support.languages import DEFAULT, EMERGENCY, ENABLED, native_names, o
 from tests.support.servers import conversation_id
 
 # Languages people may name that Palīgs does not speak (yet): listed but not enabled, or not offered.
-DISABLED = [code for code, language in registry().all.items() if not language.enabled] + ["de", "vi"]
+DISABLED = [code for code, language in registry().all.items() if not language.enabled] + sorted(
+    registry().not_offered
+)
 # Asking for a language in its own words (examples the NLU was trained on).
 ASK_FOR_IT = phrases("ask_for_it")
 
