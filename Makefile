@@ -23,7 +23,7 @@ TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules -name '*.yml' 2>/dev/n
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MODEL := models/paligs.tar.gz
 
-.PHONY: help setup run test nlu-check train i18n i18n-update validate lint ruff bench clean system-packages
+.PHONY: help setup run run-production test nlu-check train i18n i18n-update validate lint ruff bench clean system-packages
 
 # The intake service and staff portal: its own venv and targets (portal-*).
 include portal.mk
@@ -75,6 +75,10 @@ i18n-update: $(BOT_VENV)/.installed ## extract new strings into bot/locales/*.po
 
 run: train portal-setup ## set up, train if needed, start everything (Ctrl-C stops)
 	scripts/run-all
+
+run-production: train portal-setup ## nginx (TLS) and two Rasa replicas on PostgreSQL and Redis (Ctrl-C stops)
+	scripts/ensure-system-packages nginx openssl
+	scripts/run-production
 
 validate: setup ## rasa data validate --fail-on-warning
 	$(RASA) data validate --fail-on-warning --domain build/domain --config config.yml \
