@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Set
 
 import sqlalchemy
+import sqlalchemy.orm
+import sqlalchemy.pool
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
@@ -22,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from bot.privacy import logs
 from bot.privacy.redaction import redact
-from bot.server import action_response_check
+from bot.server import action_connections, action_response_check, event_types
 from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
@@ -57,6 +59,8 @@ def redis_lock_arguments(url: str) -> Dict[str, Any]:
         "key_prefix": "paligs",
     }
 
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 ERASE_ACTION = "action_delete_data"
 CONTACT_SLOT = "contact_value"
@@ -157,28 +161,45 @@ class EnvTrackerStore:
         require_real_secrets(RASA_SERVER_SECRETS)
         logs.install()  # built when the model loads, before the first message is handled
         action_response_check.install()
+        event_types.install()
+        action_connections.install()
         arguments = sql_store_arguments(load_settings().tracker_db_url)
         store = PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
         if arguments["dialect"] == "sqlite":
-            use_write_ahead_log(store.engine)
+            store.engine.dispose()
+            store.engine = pooled_sqlite_engine(store.engine.url)
+            store.sessionmaker = sqlalchemy.orm.sessionmaker(bind=store.engine)
         return store
 
 
-def use_write_ahead_log(engine: Any) -> None:
-    """SQLite: readers never wait for the writer, and a save is synced at checkpoints
-    instead of on every commit (after a power cut the newest turns may be missing;
-    the file stays whole). Intakes never depend on it: they have their own outbox.
-    Deleted conversations are overwritten with zeros, not left in free pages."""
+def pooled_sqlite_engine(url: Any) -> Any:
+    """The SQLite tracker store's engine: connections kept open and reused.
+    SQLAlchemy 1.4 (Rasa 3.6's) opens and closes a file database's connection for every
+    session, twice a message at least, each time repeating the pragmas below.
+
+    Pragmas: readers never wait for the writer, a writer waits up to 10 s for another
+    (several conversations at once) instead of failing with "database is locked", and
+    a save is synced at checkpoints instead of on every commit (after a power cut the
+    newest turns may be missing; the file stays whole). Intakes never depend on it:
+    they have their own outbox. Deleted conversations are overwritten with zeros, not
+    left in free pages."""
 
     def set_pragmas(connection: Any, _record: Any) -> None:
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
+    # Rasa's sessions run on the event loop's thread; the pool may hand a connection to
+    # another thread only after it was returned, which sqlite3 allows with this flag.
+    engine = sqlalchemy.create_engine(
+        url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2, max_overflow=8,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
     sqlalchemy.event.listen(engine, "connect", set_pragmas)
-    engine.dispose()  # connections opened before this (creating the table) reconnect with the pragmas
+    return engine
 
 
 class EnvLockStore:
