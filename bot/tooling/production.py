@@ -596,12 +596,14 @@ def _run(args: argparse.Namespace) -> int:
     subprocess.run([str(BOT_BIN / "python"), "-m", "bot", "purge"], cwd=REPO, env=purge_env, check=True)
     print(f"starting nginx, {len(ports.rasa)} Rasa replicas, the action server and the portal "
           f"(logs: {args.run_dir / 'logs'}) …", flush=True)
-    stopping = False
-
     def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the stopping short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
 
+    # Ctrl-C and `kill` alike stop the processes in order, also while they start (and also when a
+    # parent shell started this in the background, where SIGINT would be ignored).
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         with running_profile(args.run_dir, tracker, lock, outbox_db_url=outbox, ports=ports, listen=args.listen,
@@ -618,10 +620,10 @@ Palīgs is running (production profile):
   http           http://{profile.server_name}:{ports.http}/ redirects to https
   certificate    {profile.certificate} (self-signed: the browser asks once)
   internal       rasa {rasa}; actions 127.0.0.1:{ports.actions}; portal 127.0.0.1:{ports.portal}
-  stores         {_hide_password(tracker)}, {lock}
+  stores         {_hide_password(tracker)}, {_hide_password(lock)}
   logs           {profile.layout.logs_dir}/
 Press Ctrl-C to stop.""", flush=True)
-            while not stopping:
+            while True:
                 ended = [s.name for s in profile.services.values() if not s.running()]
                 if ended:
                     print(f"{', '.join(ended)} stopped; stopping the rest (see {profile.layout.logs_dir}/)")
