@@ -38,7 +38,8 @@ $(BOT_VENV)/.installed: requirements/bot.txt requirements/bot.lock
 	$(PY) -m pip install --quiet -r requirements/bot.txt -c requirements/bot.lock
 	touch $@
 
-# ruff alone, in a small venv of its own: linting needs none of Rasa's stack.
+# ruff and kubernetes-validate (the deploy/kubernetes/ tests), in a small venv of their own: neither
+# needs Rasa's stack.
 $(LINT_VENV)/.installed: requirements/lint.txt
 	rm -rf $(LINT_VENV)
 	python3 -m venv $(LINT_VENV)
