@@ -3,6 +3,7 @@
     make bench                       # all of them
     python bench/run.py training     # training time of the eleven languages: cold and warm encoder cache
     python bench/run.py latency      # REST latency and memory next to the stock `rasa init` assistant
+    python bench/run.py throughput   # messages a second at 1 and 20 at once, next to stock; 1 and 2 replicas
 
 Run them on a quiet machine (`nice` if it is shared). Each result is printed and written to
 results/bench-<name>.json with the date and the machine.
@@ -22,10 +23,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.latency import bench_latency  # noqa: E402
+from bench.throughput import bench_throughput  # noqa: E402
 from bench.training import bench_training  # noqa: E402
 
 RESULTS = REPO / "results"
-BENCHES = {"training": bench_training, "latency": bench_latency}
+BENCHES = {"training": bench_training, "latency": bench_latency, "throughput": bench_throughput}
 
 
 def machine() -> dict:
