@@ -37,7 +37,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     days = args.days if args.days is not None else settings.retention_days
     removed = purge_tracker_store(settings.tracker_db_url, days)
     print(f"removed {removed} conversation events older than {days} days")
-    delivered = Outbox(settings.outbox_db_url, settings.sender_key).purge(days)
+    delivered = Outbox.from_settings(settings).purge(days)
     print(f"removed {delivered} delivered outbox entries older than {days} days")
     return 0
 

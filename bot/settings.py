@@ -67,6 +67,8 @@ class Settings:
     quick_exit_url: str
     outbox_db_url: str
     outbox_poll_seconds: float
+    outbox_pool_size: int
+    outbox_max_overflow: int
     twilio_auth_token: str
     sms_public_url: str
     sms_max_segments: int
@@ -99,6 +101,10 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         quick_exit_url=env.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather"),
         outbox_db_url=env.get("OUTBOX_DB_URL", "sqlite:///var/outbox.db"),
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),
+        # The outbox's PostgreSQL connections per process (SQLAlchemy's own default is 5 + 10): a few
+        # worker threads and the delivery loop use at most a handful at once.
+        outbox_pool_size=int(env.get("OUTBOX_POOL_SIZE", "2")),
+        outbox_max_overflow=int(env.get("OUTBOX_MAX_OVERFLOW", "3")),
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", ""),
         sms_public_url=env.get("SMS_PUBLIC_URL", ""),
         sms_max_segments=int(env.get("SMS_MAX_SEGMENTS", "10")),

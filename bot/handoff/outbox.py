@@ -15,13 +15,14 @@ import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bot.handoff.reference import new_reference
 from bot.handoff.sealing import SealingError, seal, unseal
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +66,33 @@ def _now() -> dt.datetime:
     return dt.datetime.utcnow().replace(microsecond=0)
 
 
+def engine_arguments(url: str, pool_size: Optional[int], max_overflow: Optional[int]) -> Dict[str, Any]:
+    """create_engine's keyword arguments. On PostgreSQL (any driver) the pool is sized as given, because
+    every action server's pool counts against the database's max_connections; SQLite, or a size not
+    given, keeps SQLAlchemy's own."""
+    arguments: Dict[str, Any] = {"future": True}
+    if make_url(url).get_backend_name() == "postgresql":
+        sizes = {"pool_size": pool_size, "max_overflow": max_overflow}
+        arguments.update({name: value for name, value in sizes.items() if value is not None})
+    return arguments
+
+
 class Outbox:
-    def __init__(self, url: str, key: str) -> None:
+    def __init__(
+        self, url: str, key: str, pool_size: Optional[int] = None, max_overflow: Optional[int] = None
+    ) -> None:
         parsed = make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = sa.create_engine(url, future=True)
+        self.engine: Engine = sa.create_engine(url, **engine_arguments(url, pool_size, max_overflow))
         self.key = key
         metadata.create_all(self.engine)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Outbox":
+        """The outbox the action server and `python -m bot purge` open: OUTBOX_DB_URL, sealed with
+        SENDER_KEY, OUTBOX_POOL_SIZE + OUTBOX_MAX_OVERFLOW connections on PostgreSQL."""
+        return cls(settings.outbox_db_url, settings.sender_key, settings.outbox_pool_size, settings.outbox_max_overflow)
 
     def new_reference(self) -> str:
         """A reference no intake in the outbox has (40 random bits; draw again on a clash)."""

@@ -16,8 +16,7 @@ _worker: Optional[OutboxWorker] = None
 def outbox() -> Outbox:
     global _outbox
     if _outbox is None:
-        settings = load_settings()
-        _outbox = Outbox(settings.outbox_db_url, settings.sender_key)
+        _outbox = Outbox.from_settings(load_settings())
     return _outbox
 
 

@@ -18,8 +18,9 @@ from bot.handoff.delivery import (
     signed_headers,
     target,
 )
-from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff
+from bot.handoff.outbox import INTAKE, WITHDRAW, Outbox, Pending, backoff, engine_arguments
 from bot.handoff.reference import is_reference
+from bot.settings import load_settings
 from tests.support.services import temporary_postgres_database
 
 KEY = "outbox-test-key"
@@ -206,3 +207,36 @@ def test_intakes_since_counts_one_conversations_intakes_in_the_period(outbox):
     assert outbox.intakes_since("conv-count", now - dt.timedelta(days=1)) == 2
     assert outbox.intakes_since("conv-count", now + dt.timedelta(seconds=5)) == 0
     assert outbox.intakes_since("conv-nobody", now - dt.timedelta(days=1)) == 0
+
+
+@pytest.mark.parametrize("url, pool_size, max_overflow, expected", [
+    ("postgresql://paligs:pw@db:5432/paligs", 2, 3, {"future": True, "pool_size": 2, "max_overflow": 3}),
+    ("postgresql+psycopg2://paligs@db/paligs", 4, 0, {"future": True, "pool_size": 4, "max_overflow": 0}),
+    ("postgresql://paligs@db/paligs", None, None, {"future": True}),  # SQLAlchemy's 5 + 10
+    ("sqlite:///var/outbox.db", 2, 3, {"future": True}),  # SQLite keeps its own pool
+    ("sqlite://", 2, 3, {"future": True}),
+])
+def test_engine_arguments(url, pool_size, max_overflow, expected):
+    assert engine_arguments(url, pool_size, max_overflow) == expected
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, (2, 3)),
+    ({"OUTBOX_POOL_SIZE": "1", "OUTBOX_MAX_OVERFLOW": "0"}, (1, 0)),
+])
+def test_the_settings_size_the_outboxs_postgresql_pool(env, expected):
+    """What the action server and the purge open (Outbox.from_settings): the pool SQLAlchemy really has."""
+    with temporary_postgres_database() as url:
+        box = Outbox.from_settings(load_settings({**env, "OUTBOX_DB_URL": url, "SENDER_KEY": KEY}))
+        try:
+            assert (box.engine.pool.size(), box.engine.pool._max_overflow) == expected
+            assert box.pending_count() == 0
+        finally:
+            box.engine.dispose()
+
+
+def test_sqlite_keeps_sqlalchemys_pool(tmp_path):
+    settings = load_settings({"OUTBOX_DB_URL": f"sqlite:///{tmp_path}/outbox.db", "OUTBOX_POOL_SIZE": "1"})
+    box = Outbox.from_settings(settings)
+    default = sa.create_engine(f"sqlite:///{tmp_path}/other.db", future=True)
+    assert type(box.engine.pool) is type(default.pool)
