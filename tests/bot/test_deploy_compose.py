@@ -53,6 +53,8 @@ def test_two_rasa_replicas_share_postgresql_and_redis(compose):
     assert int(rasa["environment"]["SQL_POOL_SIZE"]) + int(rasa["environment"]["SQL_MAX_OVERFLOW"]) <= 10
     assert "--enable-api" not in rasa["command"] and "--cors" not in rasa["command"]
     assert services["actions"]["environment"]["OUTBOX_DB_URL"] == database
+    outbox = services["actions"]["environment"]
+    assert int(outbox["OUTBOX_POOL_SIZE"]) + int(outbox["OUTBOX_MAX_OVERFLOW"]) <= 10  # SQLAlchemy's own: 15
     assert services["purge"]["environment"]["TRACKER_DB_URL"] == database
     assert services["postgres"]["environment"]["POSTGRES_DB"] == "paligs"
     assert "profiles" not in services["postgres"] and "profiles" not in services["redis"]

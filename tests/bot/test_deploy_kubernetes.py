@@ -17,7 +17,8 @@ from typing import Any, Dict, Iterator, List, Set, Tuple
 import pytest
 import yaml
 
-from bot.settings import ACTION_SERVER_SECRETS, RASA_SERVER_SECRETS
+from bot.handoff.outbox import engine_arguments
+from bot.settings import ACTION_SERVER_SECRETS, RASA_SERVER_SECRETS, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy" / "kubernetes"
@@ -58,8 +59,8 @@ FRAMEWORK_VARIABLES = {"SQL_POOL_SIZE", "SQL_MAX_OVERFLOW", "SANIC_PROXIES_COUNT
 # PostgreSQL's default max_connections, of which superuser_reserved_connections (3) are not for us.
 POSTGRES_MAX_CONNECTIONS = 100
 POSTGRES_RESERVED = 3
-# SQLAlchemy's QueuePool when create_engine is given no pool arguments.
-SQLALCHEMY_DEFAULT_POOL = (5, 10)
+# The outbox's database as secrets.example.md writes it (test_outbox_pool_settings_apply).
+OUTBOX_EXAMPLE_URL = "postgresql://paligs_outbox:<password>@postgres.example.internal:5432/outbox"
 # The CronJob: `bot purge` opens the tracker store and the outbox one after the other, one connection
 # each; `portal purge` works in one session.
 PURGE_CONNECTIONS = 2 + 1
@@ -587,17 +588,21 @@ def connection_budget() -> Dict[str, int]:
     rasa_pool = int(env["SQL_POOL_SIZE"]["value"]) + int(env["SQL_MAX_OVERFLOW"]["value"])
     rasa_pods = settings["replicaCount"] + int(settings["strategy"]["rollingUpdate"]["maxSurge"])
 
-    outbox = pool_keywords(REPO / "bot" / "handoff" / "outbox.py", "create_engine")
-    assert not outbox, "the outbox now sets its own pool: count it here and in the READMEs"
+    # The action server's settings as the manifest gives them (defaults for what it leaves out), and the
+    # engine arguments the outbox makes of them for its PostgreSQL URL.
     actions = named("Deployment", "paligs-actions")
     actions_pods = actions["spec"]["replicas"] + surge(actions)
+    given = {entry["name"]: entry["value"] for entry in pod_spec(actions)["containers"][0]["env"] if "value" in entry}
+    action_settings = load_settings(given)
+    outbox = engine_arguments(OUTBOX_EXAMPLE_URL, action_settings.outbox_pool_size,
+                              action_settings.outbox_max_overflow)
 
     portal_pool = pool_keywords(REPO / "portal" / "db.py", "create_async_engine")
     portal = named("Deployment", "paligs-portal")
     portal_pods = portal["spec"]["replicas"] + surge(portal)
     return {
         "rasa": rasa_pods * rasa_pool,
-        "actions": actions_pods * sum(SQLALCHEMY_DEFAULT_POOL),
+        "actions": actions_pods * (outbox["pool_size"] + outbox["max_overflow"]),
         "portal": portal_pods * (portal_pool["pool_size"] + portal_pool["max_overflow"]),
         "purge": PURGE_CONNECTIONS,
     }
@@ -611,13 +616,33 @@ def test_rasa_pool_settings_apply():
     assert "TRACKER_DB_URL=postgresql://" in (DEPLOY / "secrets.example.md").read_text(encoding="utf-8")
 
 
+def test_outbox_pool_settings_apply():
+    """The manifest sizes the outbox's pool, and the outbox applies it to the PostgreSQL URL of the
+    example: the budget below counts what the code really opens."""
+    given = {entry["name"] for entry in pod_spec(named("Deployment", "paligs-actions"))["containers"][0]["env"]}
+    assert {"OUTBOX_POOL_SIZE", "OUTBOX_MAX_OVERFLOW"} <= given
+    assert f"OUTBOX_DB_URL={OUTBOX_EXAMPLE_URL}" in (DEPLOY / "secrets.example.md").read_text(encoding="utf-8")
+
+
 def test_postgresql_connections_fit_max_connections():
     budget = connection_budget()
     total = sum(budget.values())
-    assert total <= POSTGRES_MAX_CONNECTIONS - POSTGRES_RESERVED, budget
-    table = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    available = POSTGRES_MAX_CONNECTIONS - POSTGRES_RESERVED
+    assert total <= available, budget
+    # How far Rasa can grow with the rest as it is (its pods are replicas + the rolling update's surge).
+    settings = values()
+    rasa_pods = settings["replicaCount"] + int(settings["strategy"]["rollingUpdate"]["maxSurge"])
+    rasa_pool = budget["rasa"] // rasa_pods
+    most_replicas = (available - total + budget["rasa"]) // rasa_pool - (rasa_pods - settings["replicaCount"])
+    def words(path: Path) -> str:
+        return " ".join(path.read_text(encoding="utf-8").split())
+
+    deploy_readme = words(DEPLOY / "README.md")
     for part, connections in budget.items():
-        assert f"| {connections} |" in table, f"deploy/kubernetes/README.md: the {part} row is not {connections}"
-    statement = f"{total} of max_connections {POSTGRES_MAX_CONNECTIONS}"
+        assert f"| {connections} |" in deploy_readme, f"the {part} row is not {connections}"
+    assert f"{available - total} left for" in deploy_readme
+    statements = [f"{total} of max_connections {POSTGRES_MAX_CONNECTIONS}",
+                  f"Rasa can grow to {most_replicas} replicas"]
     for readme in (DEPLOY / "README.md", REPO / "README.md"):
-        assert statement in readme.read_text(encoding="utf-8"), f"{readme.relative_to(REPO)}: '{statement}'"
+        for statement in statements:
+            assert statement in words(readme), f"{readme.relative_to(REPO)}: '{statement}'"
