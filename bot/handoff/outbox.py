@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from bot import sqlite
 from bot.handoff.reference import new_reference
 from bot.handoff.sealing import SealingError, seal, unseal
 from bot.settings import Settings
@@ -71,6 +72,8 @@ def engine_arguments(url: str, pool_size: Optional[int], max_overflow: Optional[
     every action server's pool counts against the database's max_connections; SQLite, or a size not
     given, keeps SQLAlchemy's own."""
     arguments: Dict[str, Any] = {"future": True}
+    if sqlite.is_sqlite(url):
+        arguments["connect_args"] = sqlite.connect_arguments()
     if make_url(url).get_backend_name() == "postgresql":
         sizes = {"pool_size": pool_size, "max_overflow": max_overflow}
         arguments.update({name: value for name, value in sizes.items() if value is not None})
@@ -85,6 +88,8 @@ class Outbox:
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine: Engine = sa.create_engine(url, **engine_arguments(url, pool_size, max_overflow))
+        if sqlite.is_sqlite(url):
+            sqlite.use_pragmas(self.engine)
         self.key = key
         metadata.create_all(self.engine)
 

@@ -22,6 +22,7 @@ from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot import sqlite
 from bot.privacy import logs
 from bot.privacy.redaction import redact
 from bot.server import action_connections, action_response_check, event_types
@@ -59,8 +60,6 @@ def redis_lock_arguments(url: str) -> Dict[str, Any]:
         "key_prefix": "paligs",
     }
 
-
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 ERASE_ACTION = "action_delete_data"
 CONTACT_SLOT = "contact_value"
@@ -173,32 +172,16 @@ class EnvTrackerStore:
 
 
 def pooled_sqlite_engine(url: Any) -> Any:
-    """The SQLite tracker store's engine: connections kept open and reused.
-    SQLAlchemy 1.4 (Rasa 3.6's) opens and closes a file database's connection for every
-    session, twice a message at least, each time repeating the pragmas below.
-
-    Pragmas: readers never wait for the writer, a writer waits up to 10 s for another
-    (several conversations at once) instead of failing with "database is locked", and
-    a save is synced at checkpoints instead of on every commit (after a power cut the
-    newest turns may be missing; the file stays whole). Intakes never depend on it:
-    they have their own outbox. Deleted conversations are overwritten with zeros, not
-    left in free pages."""
-
-    def set_pragmas(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.close()
-
+    """The SQLite tracker store's engine: connections kept open and reused, with bot/sqlite.py's
+    pragmas. SQLAlchemy 1.4 (Rasa 3.6's) opens and closes a file database's connection for every
+    session, twice a message at least, each time repeating the pragmas."""
     # Rasa's sessions run on the event loop's thread; the pool may hand a connection to
     # another thread only after it was returned, which sqlite3 allows with this flag.
     engine = sqlalchemy.create_engine(
         url, poolclass=sqlalchemy.pool.QueuePool, pool_size=2, max_overflow=8,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        connect_args={**sqlite.connect_arguments(), "check_same_thread": False},
     )
-    sqlalchemy.event.listen(engine, "connect", set_pragmas)
+    sqlite.use_pragmas(engine)
     return engine
 
 

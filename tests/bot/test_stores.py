@@ -153,6 +153,8 @@ def test_an_sqlite_store_writes_ahead(tmp_path, monkeypatch):
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
             assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert store.engine.pool.size() == 2  # kept open and reused, not one per session
         # a property of the file: any other reader sees it too
         assert sqlite3.connect(tmp_path / "tracker.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert asyncio.run(store.retrieve("wal-1")).latest_message.text == "hello"

@@ -213,8 +213,9 @@ def test_intakes_since_counts_one_conversations_intakes_in_the_period(outbox):
     ("postgresql://paligs:pw@db:5432/paligs", 2, 3, {"future": True, "pool_size": 2, "max_overflow": 3}),
     ("postgresql+psycopg2://paligs@db/paligs", 4, 0, {"future": True, "pool_size": 4, "max_overflow": 0}),
     ("postgresql://paligs@db/paligs", None, None, {"future": True}),  # SQLAlchemy's 5 + 10
-    ("sqlite:///var/outbox.db", 2, 3, {"future": True}),  # SQLite keeps its own pool
-    ("sqlite://", 2, 3, {"future": True}),
+    # SQLite keeps its own pool and waits for another writer instead of failing
+    ("sqlite:///var/outbox.db", 2, 3, {"future": True, "connect_args": {"timeout": 10.0}}),
+    ("sqlite://", 2, 3, {"future": True, "connect_args": {"timeout": 10.0}}),
 ])
 def test_engine_arguments(url, pool_size, max_overflow, expected):
     assert engine_arguments(url, pool_size, max_overflow) == expected
@@ -240,3 +241,21 @@ def test_sqlite_keeps_sqlalchemys_pool(tmp_path):
     box = Outbox.from_settings(settings)
     default = sa.create_engine(f"sqlite:///{tmp_path}/other.db", future=True)
     assert type(box.engine.pool) is type(default.pool)
+
+
+def test_an_sqlite_outbox_writes_ahead_and_waits_for_another_writer(tmp_path):
+    import sqlite3
+    import threading
+
+    outbox = Outbox(f"sqlite:///{tmp_path}/outbox.db", KEY)
+    with outbox.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    assert sqlite3.connect(tmp_path / "outbox.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+    # Another process holds the write lock for a moment (a purge, say): the intake waits, then lands.
+    other = sqlite3.connect(tmp_path / "outbox.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()
+    outbox.add_intake(intake(outbox.new_reference()), "conv-waits")
+    assert outbox.intakes_since("conv-waits", dt.datetime(2000, 1, 1)) == 1
