@@ -4,6 +4,8 @@
     python bench/run.py training     # training time of the eleven languages: cold and warm encoder cache
     python bench/run.py latency      # REST latency and memory next to the stock `rasa init` assistant
     python bench/run.py throughput   # messages a second at 1 and 20 at once, next to stock; 1 and 2 replicas
+    python bench/run.py load         # people reading 2-8 s: 100 on make run's shape, 200 through nginx
+                                     # (BENCH_LOAD_PEOPLE=10 for a quick check of the bench itself)
 
 Run them on a quiet machine (`nice` if it is shared). Each result is printed and written to
 results/bench-<name>.json with the date and the machine.
@@ -23,11 +25,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.latency import bench_latency  # noqa: E402
+from bench.load_shapes import bench_load  # noqa: E402
 from bench.throughput import bench_throughput  # noqa: E402
 from bench.training import bench_training  # noqa: E402
 
 RESULTS = REPO / "results"
-BENCHES = {"training": bench_training, "latency": bench_latency, "throughput": bench_throughput}
+BENCHES = {"training": bench_training, "latency": bench_latency, "throughput": bench_throughput, "load": bench_load}
 
 
 def machine() -> dict:
@@ -44,7 +47,7 @@ def main(arguments: list[str]) -> None:
     names = list(BENCHES) if arguments in ([], ["all"]) else arguments
     unknown = [name for name in names if name not in BENCHES]
     if unknown:
-        sys.exit(f"usage: python bench/run.py [training|latency|all]  (not: {', '.join(unknown)})")
+        sys.exit(f"usage: python bench/run.py [{'|'.join(BENCHES)}|all]  (not: {', '.join(unknown)})")
     RESULTS.mkdir(exist_ok=True)
     for name in names:
         result = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), **BENCHES[name]()}
