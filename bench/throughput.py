@@ -14,6 +14,7 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List, Sequence
 
@@ -43,7 +44,6 @@ def burst(url: str, conversation_set: Sequence[conversations.Conversation], peop
 
     def person(index: int) -> None:
         session = requests.Session()
-        session.verify = verify
         stream: List[Message] = conversations.messages(conversation_set, 10_000, f"{tag}-{index}")
         for message in stream:
             if time.monotonic() >= deadline:
@@ -53,7 +53,8 @@ def burst(url: str, conversation_set: Sequence[conversations.Conversation], peop
                 body["metadata"] = message.metadata
             started = time.perf_counter()
             try:
-                reply = session.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
+                # verify= on each request: REQUESTS_CA_BUNDLE would override a session's own
+                reply = session.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60, verify=verify)
                 failed = reply.status_code >= 400 or not reply.json()
             except (requests.RequestException, ValueError):
                 failed = True
@@ -115,28 +116,30 @@ def ours_and_stock() -> dict:
 
 
 def replicas() -> dict:
-    """The production profile (nginx, PostgreSQL, Redis) with one Rasa replica, then two, in turns."""
+    """The production profile (nginx, PostgreSQL, Redis) with one Rasa replica and with two, both
+    started at once and driven in turns (the idle one waits)."""
     from bot.tooling.production import Ports, running_profile
     from tests.support.services import REDIS_URL, temporary_postgres_database
 
     people = max(CONCURRENCY)
     bursts: Dict[int, list] = {1: [], 2: []}
-    rss: Dict[int, List[float]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-replicas-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="bench-replicas-") as tmp_name, ExitStack() as stack:
+        os.chmod(tmp_name, 0o755)  # nginx's workers run as nobody
+        profiles = {}
+        for count in (1, 2):
+            run_dir = Path(tmp_name) / f"replicas-{count}"
+            run_dir.mkdir(mode=0o755)
+            db_url = stack.enter_context(temporary_postgres_database())
+            profiles[count] = stack.enter_context(
+                running_profile(run_dir, db_url, REDIS_URL, ports=Ports.free(replicas=count)))
+        for count, profile in profiles.items():
+            burst(profile.url(), conversations.OURS, people, 5, f"warm{count}", str(profile.certificate))
         for round_ in range(ROUNDS):
-            for count in (1, 2):
-                run_dir = Path(tmp_name) / f"r{count}-{round_}"
-                run_dir.mkdir()
-                os.chmod(tmp_name, 0o755)
-                os.chmod(run_dir, 0o755)
-                with temporary_postgres_database() as db_url:
-                    with running_profile(run_dir, db_url, REDIS_URL, ports=Ports.free(replicas=count)) as profile:
-                        verify = str(profile.certificate)
-                        burst(profile.url(), conversations.OURS, people, 5, f"warm{count}{round_}", verify)
-                        bursts[count].append(burst(profile.url(), conversations.OURS, people, BURST_SECONDS,
-                                                   f"p{count}r{round_}", verify))
-                        rss[count] = [processes.memory(profile.services[name].process.pid)["rss_mb"]
-                                      for name in profile.replicas]
+            for count, profile in profiles.items():
+                bursts[count].append(burst(profile.url(), conversations.OURS, people, BURST_SECONDS,
+                                           f"p{count}r{round_}", str(profile.certificate)))
+        rss = {count: [processes.memory(profile.services[name].process.pid)["rss_mb"] for name in profile.replicas]
+               for count, profile in profiles.items()}
     one, two = combined(bursts[1]), combined(bursts[2])
     return {"people_at_once": people, "one_replica": one, "two_replicas": two,
             "rss_mb_per_replica": rss,
