@@ -84,7 +84,7 @@ class Plan:
 
     people: int = 25
     reading_seconds: Tuple[float, float] = (1.0, 3.0)  # the pause before each message, uniform
-    arrival_seconds: float = 3.0  # people start within this many seconds of each other
+    arrival_seconds: float = 2.0  # people start within this many seconds of each other
     socketio_share: float = 0.5  # the rest write by REST
     handoff_share: float = 0.4  # of the people, those who end by sending their answers
     answers: int = 3  # self-check questions answered before stopping
@@ -591,6 +591,7 @@ def summarise(load: Load, seconds: float) -> Dict[str, Any]:
         "errors": len(failures),
         "errors_by_kind": dict(Counter(r.failure for r in failures)),
         "errors_without_hotline": sum(1 for r in failures if not r.hotline_shown),
+        "errors_without_hotline_by_kind": dict(Counter(r.failure for r in failures if not r.hotline_shown)),
         "unanswered": sum(1 for r in failures if r.failure in ("unanswered", "incomplete", "timeout")),
         "retries": sum(1 for r in records if r.retry),
         "socketio_reconnections": load.reconnections,
