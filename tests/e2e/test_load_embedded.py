@@ -59,7 +59,7 @@ def test_intakes_are_counted_lost_and_twice(shown, before, after, counted):
 
 def test_two_dozen_people_at_once_are_answered_in_their_language_and_every_intake_is_kept_once(servers):
     reader = outbox_references(servers.log_dir / "outbox.db")
-    summary = run_load(Target(servers.rasa_url), Plan(people=24), intakes=reader)
+    summary = run_load(Target(servers.rasa_url), Plan(people=24, answers=2), intakes=reader)
     print(show(summary))
     assert summary["languages"].keys() == set(LANGUAGES)
     assert_nothing_went_wrong(summary)
