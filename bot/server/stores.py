@@ -17,7 +17,7 @@ import sqlalchemy
 import sqlalchemy.orm
 import sqlalchemy.pool
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from bot import sqlite
 from bot.privacy import logs
 from bot.privacy.redaction import redact
-from bot.server import action_connections, action_response_check, event_types
+from bot.server import action_connections, action_response_check, event_types, store_failures
 from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
@@ -162,11 +162,19 @@ class EnvTrackerStore:
         action_response_check.install()
         event_types.install()
         action_connections.install()
+        store_failures.install()
         arguments = sql_store_arguments(load_settings().tracker_db_url)
         store = PrivateSQLTrackerStore(domain=domain, event_broker=None, **arguments)
         if arguments["dialect"] == "sqlite":
             store.engine.dispose()
             store.engine = pooled_sqlite_engine(store.engine.url)
+            store.sessionmaker = sqlalchemy.orm.sessionmaker(bind=store.engine)
+        else:
+            # A connection the pool kept across a database restart is tested before use
+            # (a cheap SELECT 1) instead of failing the person's message.
+            url = store.engine.url
+            store.engine.dispose()
+            store.engine = sqlalchemy.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             store.sessionmaker = sqlalchemy.orm.sessionmaker(bind=store.engine)
         return store
 

@@ -47,6 +47,9 @@ CHAT_PATH = "/webhooks/web/chat"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # What each replica may hold open to PostgreSQL (Rasa's default is 50 + 100).
 SQL_POOL_SIZE, SQL_MAX_OVERFLOW = "4", "4"
+# Seconds a conversation's Redis lock outlives a replica that died holding it (Rasa's default is
+# 60: the person's next message waited that long). A turn takes well under a second.
+TICKET_LOCK_LIFETIME = "15"
 
 
 class ProfileError(RuntimeError):
@@ -470,6 +473,7 @@ def _services(profile: Profile, env: Mapping[str, str], model: Path) -> List[Ser
         "SANIC_PROXIES_COUNT": "1",  # per-address limits count the person's address, not nginx's
         "SQL_POOL_SIZE": env.get("SQL_POOL_SIZE", SQL_POOL_SIZE),
         "SQL_MAX_OVERFLOW": env.get("SQL_MAX_OVERFLOW", SQL_MAX_OVERFLOW),
+        "TICKET_LOCK_LIFETIME": env.get("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME),
     }
     services = [
         Service("portal", [str(PORTAL_PYTHON), "-m", "portal", "serve", "--host", "127.0.0.1",

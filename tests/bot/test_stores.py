@@ -160,3 +160,29 @@ def test_an_sqlite_store_writes_ahead(tmp_path, monkeypatch):
         assert asyncio.run(store.retrieve("wal-1")).latest_message.text == "hello"
     finally:
         logging.setLogRecordFactory(saved)
+
+
+def test_a_postgres_store_tests_kept_connections_before_use(monkeypatch):
+    from tests.support.services import temporary_postgres_database
+
+    monkeypatch.setenv("PALIGS_ENV", "development")
+    monkeypatch.setenv("SQL_POOL_SIZE", "2")
+    monkeypatch.setenv("SQL_MAX_OVERFLOW", "3")
+    saved = logging.getLogRecordFactory()
+    try:
+        with temporary_postgres_database() as url:
+            monkeypatch.setenv("TRACKER_DB_URL", url)
+            store = EnvTrackerStore()
+            assert store.engine.pool._pre_ping
+            assert (store.engine.pool.size(), store.engine.pool._max_overflow) == (2, 3)
+            asyncio.run(store.save(DialogueStateTracker.from_events("pg-1", [UserUttered("hi", {"name": "greet"})])))
+            # the server ends every connection (as a restart would); the next read still works
+            import sqlalchemy as sa
+
+            with sa.create_engine(url).connect() as admin:
+                admin.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            assert asyncio.run(store.retrieve("pg-1")).latest_message.text == "hi"
+            store.engine.dispose()
+    finally:
+        logging.setLogRecordFactory(saved)
