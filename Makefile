@@ -101,7 +101,7 @@ nlu-check: train ## the held-out NLU report; fails below the floors (bot/tooling
 
 lint: ruff validate i18n ## ruff, rasa data validation and catalog completeness
 
-bench: train ## benchmarks: training time, latency and memory next to stock Rasa (BENCH=training|latency)
+bench: train ## benchmarks: training time, latency and memory next to stock Rasa (BENCH=training|latency|throughput|load)
 	$(PY) bench/run.py $(BENCH)
 
 clean: ## remove venvs, builds and models (keeps var/)
