@@ -1,8 +1,15 @@
+import asyncio
 import json
+import uuid
+from types import SimpleNamespace
 
 import pytest
+from rasa.core.channels.channel import register
+from sanic import Sanic
 
-from bot.server.channels.rest import MAX_BODY_BYTES, parse_rest_request
+from bot.server.channels.guard import temporarily_unavailable
+from bot.server.channels.rest import MAX_BODY_BYTES, ValidatedRestInput, parse_rest_request
+from tests.support.languages import DEFAULT
 
 
 @pytest.mark.parametrize(
@@ -35,3 +42,59 @@ def test_good_request_keeps_only_known_metadata_and_tags_rest():
         "message": "hello",
         "metadata": {"lang": "ru", "src": "qr1", "channel": "rest"},
     }
+
+
+
+# --- the webhook handler, with a stand-in Rasa -------------------------------
+
+
+class StandInAgent:
+    """Rasa's agent as the channel reaches it (app.ctx.agent): answers `replies`, then
+    fails like a lock store or tracker store that is down, if `fail`."""
+
+    def __init__(self, replies=(), fail=True):
+        self.replies, self.fail = list(replies), fail
+        self.tracker_store = self.lock_store = None  # no language offer
+
+    async def handle_message(self, message):
+        for text in self.replies:
+            await message.output_channel.send_text_message(message.sender_id, text)
+        if self.fail:
+            raise ConnectionError("lock store unreachable")
+
+
+def post(agent, body):
+    app = Sanic("rest_channel_test_" + uuid.uuid4().hex[:8])
+    app.ctx.agent = agent
+    register([ValidatedRestInput()], app, "/webhooks/")
+    handler = next(r.handler for r in app.router.routes if r.path == "webhooks/rest/webhook")
+    request = SimpleNamespace(body=json.dumps(body).encode(), app=app, remote_addr="198.51.100.9")
+    answer = asyncio.run(handler(request))
+    return answer.status, json.loads(answer.body), answer.headers
+
+
+@pytest.mark.parametrize(
+    "metadata, lang",
+    [
+        ({"lang": "ru"}, "ru"),
+        ({"lang": "ur"}, "ur"),
+        ({"lang": "xx"}, DEFAULT),  # not an enabled language
+        ({}, DEFAULT),
+    ],
+)
+def test_a_message_that_cannot_be_handled_gets_503_with_the_text(metadata, lang):
+    status, body, headers = post(StandInAgent(), {"sender": "t1", "message": "hello", "metadata": metadata})
+    assert status == 503
+    assert body == {"error": "temporarily unavailable", "text": temporarily_unavailable(lang)}
+    assert int(headers["Retry-After"]) > 0
+    assert "hello" not in json.dumps(body) and "ConnectionError" not in json.dumps(body)
+
+
+def test_a_failure_after_a_reply_still_sends_the_reply():
+    status, body, _ = post(StandInAgent(replies=["Hello."]), {"sender": "t1", "message": "hi"})
+    assert (status, body) == (200, [{"recipient_id": "rest-t1", "text": "Hello."}])
+
+
+def test_the_positive_control_an_agent_that_answers_gets_200():
+    status, body, _ = post(StandInAgent(replies=["Hello."], fail=False), {"sender": "t1", "message": "hi"})
+    assert (status, body) == (200, [{"recipient_id": "rest-t1", "text": "Hello."}])

@@ -1,6 +1,9 @@
-"""What the channels share for abuse limits: the client's address, the limits
-built from the settings, and the short refusal a person reads (in their
-language, ending with the hotline).
+"""What the channels share for abuse limits and failures: the client's address,
+the limits built from the settings, and the short texts a person reads instead
+of an error (in their language, ending with the hotline): the refusal past a
+limit, and "cannot answer right now" when a message could not be handled (a
+store briefly down). Both are rendered from the catalogs alone, never from the
+conversation, which may be what failed.
 
 The address is what Sanic sees: behind a reverse proxy, set
 SANIC_PROXIES_COUNT (or SANIC_REAL_IP_HEADER) so that it is the person's and
@@ -21,6 +24,9 @@ from bot.server.limits import MessageLimits
 from bot.settings import Settings, load_settings
 
 TOO_MANY_MESSAGES = "utter_too_many_messages"
+TEMPORARILY_UNAVAILABLE = "utter_temporarily_unavailable"
+# Retry-After with the "cannot answer right now" text, which asks to write again in a minute.
+RETRY_UNAVAILABLE_SECONDS = 60
 
 
 def client_address(request: Any) -> str:
@@ -37,8 +43,8 @@ def message_limits(settings: Settings) -> MessageLimits:
 
 
 @lru_cache(maxsize=1)
-def _source() -> ResponseSource:
-    return load_sources(RESPONSES_FILE)[TOO_MANY_MESSAGES]
+def _sources() -> Dict[str, ResponseSource]:
+    return load_sources(RESPONSES_FILE)
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +52,17 @@ def _values() -> Dict[str, str]:
     return response_values(contact_book(), load_settings().retention_days)
 
 
+def _text(name: str, lang: Optional[str], channel: Optional[str]) -> str:
+    language = registry().supported(lang) or registry().default
+    return render(_sources()[name], language, default_catalogs(), _values(), channel)["text"]
+
+
 def too_many_messages(lang: Optional[str], channel: Optional[str] = None) -> str:
     """The refusal in `lang` if it is enabled, else in the default language."""
-    language = registry().supported(lang) or registry().default
-    return render(_source(), language, default_catalogs(), _values(), channel)["text"]
+    return _text(TOO_MANY_MESSAGES, lang, channel)
+
+
+def temporarily_unavailable(lang: Optional[str], channel: Optional[str] = None) -> str:
+    """What a person reads when their message could not be handled, in `lang` if it is
+    enabled, else in the default language."""
+    return _text(TEMPORARILY_UNAVAILABLE, lang, channel)

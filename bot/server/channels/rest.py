@@ -5,7 +5,9 @@ choose the input channel name; this one validates first and tags messages as
 `rest`. The conversation id is `rest-` + the sender; a sender in another
 channel's namespace (`sms-…`, `web-…`) gets 400 (bot.server.channels.conversation_ids).
 Past the abuse limits (per client address and per conversation) it answers 429
-with a short reason and the person's refusal text.
+with a short reason and the person's refusal text; when the message could not
+be handled (a store briefly down) and nothing was answered, 503 with the
+person's "cannot answer right now" text, ending with the hotline.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.server.channels.conversation_ids import rest_conversation_id
-from bot.server.channels.guard import client_address, message_limits, too_many_messages
+from bot.server.channels.guard import (
+    RETRY_UNAVAILABLE_SECONDS,
+    client_address,
+    message_limits,
+    temporarily_unavailable,
+    too_many_messages,
+)
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.session_metadata import clean_metadata
@@ -69,6 +77,7 @@ class ValidatedRestInput(RestInput):
         settings = load_settings()
         limits = message_limits(settings)
         retry_after = {"Retry-After": str(max(1, round(settings.rate_limit_window_seconds)))}
+        retry_unavailable = {"Retry-After": str(RETRY_UNAVAILABLE_SECONDS)}
 
         async def receive(request: Request) -> response.HTTPResponse:
             try:
@@ -97,7 +106,10 @@ class ValidatedRestInput(RestInput):
             except Exception:  # never echo the message text into logs or the answer
                 logger.exception("rest message failed for a conversation")
                 if not collector.messages:
-                    return response.json({"error": "temporarily unavailable"}, status=503)
+                    text = temporarily_unavailable(parsed["metadata"].get("lang"))
+                    return response.json(
+                        {"error": "temporarily unavailable", "text": text}, status=503, headers=retry_unavailable
+                    )
             return response.json(collector.messages)
 
         return webhook_blueprint("paligs_rest_webhook", receive)
