@@ -13,7 +13,14 @@ lists buttons with their payloads. Here:
   its limit gets 429 before anything else is looked at;
 - keywords (0, HELP, DELETE, LV ...) and numbered answers are resolved before
   Rasa sees the message; the reply goes back in the webhook response, so
-  nothing is sent from the event loop.
+  nothing is sent from the event loop;
+- a message from Twilio that could not be handled (a store briefly down) before
+  any reply was ready is answered with "cannot answer right now", ending with
+  the hotline (in the default language: the conversation, which holds the
+  person's language, is not read when it may be what failed), and may be
+  processed again if Twilio retries it. Only a failure before the signature
+  is known to be good still answers a bare 503 (Twilio's fallback URL, if set,
+  answers instead): a forged request gets no text.
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.server.channels.guard import client_address
+from bot.server.channels.guard import client_address, temporarily_unavailable
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.server.limits import ReplayGuard, SlidingWindowLimit
@@ -205,6 +212,8 @@ class SmsInput(InputChannel):
             try:
                 return await self._receive(request, on_new_message)
             except Exception as error:  # never a 500, and never the number in a log
+                # Not known to come from Twilio (the signature may not have been checked):
+                # no text for it.
                 logger.error("sms webhook failed: %s", _where(error))
                 return response.text("temporarily unavailable", status=503)
 
@@ -230,13 +239,11 @@ class SmsInput(InputChannel):
             logger.info("sms webhook: a MessageSid seen before, not processed again")
             return _xml("")
         try:
-            answer = await self._answer(request, inbound, on_new_message)
-        except Exception:
-            self.replays.forget(replay_key)
-            raise
-        if answer.status >= 500:  # not processed: Twilio's retry should be
-            self.replays.forget(replay_key)
-        return answer
+            return await self._answer(request, inbound, on_new_message)
+        except Exception as error:  # a request from Twilio: the person reads why there is no answer
+            logger.error("sms message failed for a conversation: %s", _where(error))
+            self.replays.forget(replay_key)  # not processed: Twilio's retry should be
+            return _xml(temporarily_unavailable(None, CHANNEL))
 
     async def _answer(
         self, request: Request, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -265,9 +272,9 @@ class SmsInput(InputChannel):
                 request,
             )
         except Exception as error:
-            logger.error("sms message failed for a conversation: %s", _where(error))
-            if not output.messages:  # 503 lets Twilio's fallback URL answer instead
-                return response.text("temporarily unavailable", status=503)
+            if not output.messages:  # nothing to send: _receive answers "cannot answer right now"
+                raise
+            logger.error("sms message failed for a conversation after a reply: %s", _where(error))
         reply = render_turn(output.messages).fitted(self.config.max_segments)
         return _xml(reply.text)
 

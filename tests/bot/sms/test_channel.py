@@ -14,6 +14,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
+from bot.server.channels.guard import temporarily_unavailable
 from bot.server.channels.sms import (
     MAX_MESSAGE_CHARS,
     Inbound,
@@ -364,13 +365,42 @@ def test_long_replies_are_shortened_to_the_configured_segments():
     assert len(xml) < 2 * 160 + 120
 
 
-def test_a_failing_rasa_gives_503_and_logs_no_number(caplog):
+def test_a_failing_rasa_gives_the_unavailable_text_and_logs_no_number(caplog):
     rasa = FakeRasa(answer=[], fail=True)
     with caplog.at_level(logging.DEBUG):
         answer = post(channel(), request_for(twilio_params(Body="hello")), rasa)
-    assert answer.status == 503
+    # 200, so that Twilio delivers the text: the person reads why there is no answer
+    assert (answer.status, answer.body.decode()) == (200, twiml(temporarily_unavailable(None, "sms")))
+    assert answer.content_type.startswith("text/xml")
     assert PHONE not in caplog.text and "hello" not in caplog.text
     assert "RuntimeError" in caplog.text
+
+
+class FailingTrackerStore:
+    async def retrieve(self, sender_id):
+        raise ConnectionError("tracker store unreachable")
+
+
+@pytest.mark.parametrize(
+    "body, make_request",
+    [
+        ("hello", lambda params: request_for(params)),
+        # a number reply, with the tracker store (which holds the previous turn) down too
+        ("2", lambda params: replace_store(request_for(params), FailingTrackerStore())),
+    ],
+)
+def test_a_failure_inside_message_handling_answers_the_text_in_twiml(body, make_request):
+    answer = post(channel(), make_request(twilio_params(Body=body)), FakeRasa(answer=[], fail=True))
+    assert answer.status == 200
+    xml = answer.body.decode()
+    assert xml == twiml(temporarily_unavailable(None, "sms"))
+    assert "<Message>" in xml and "112" in xml
+    assert "error" not in xml.lower() and "Traceback" not in xml
+
+
+def replace_store(request, tracker_store):
+    request.app.ctx.agent.tracker_store = tracker_store
+    return request
 
 
 def test_a_failure_after_a_reply_still_sends_the_reply():
@@ -387,7 +417,8 @@ def test_unexpected_errors_in_the_route_become_503_not_500(caplog):
     broken = SimpleNamespace(body=None, headers=None, url=URL, app=None)  # nothing in it works
     with caplog.at_level(logging.DEBUG):
         answer = asyncio.run(handler(broken))
-    assert answer.status == 503
+    # not known to come from Twilio: a bare 503 (Twilio's fallback URL answers), no text
+    assert (answer.status, answer.body.decode()) == (503, "temporarily unavailable")
 
 
 # --- de-duplication by MessageSid, and the per-address limit ------------------
@@ -409,9 +440,10 @@ def test_a_repeated_message_sid_is_processed_once_and_answered_empty():
     assert len(rasa.received) == 2
 
 
-def test_a_message_that_failed_with_503_is_processed_when_twilio_retries():
+def test_a_message_that_failed_is_processed_when_twilio_retries():
     sms, params = channel(), twilio_params()
-    assert post(sms, request_for(params), FakeRasa(answer=[], fail=True)).status == 503
+    failed = post(sms, request_for(params), FakeRasa(answer=[], fail=True))
+    assert failed.body.decode() == twiml(temporarily_unavailable(None, "sms"))
     rasa = FakeRasa()
     assert post(sms, request_for(params), rasa).body.decode() != EMPTY
     assert len(rasa.received) == 1
