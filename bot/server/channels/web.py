@@ -12,7 +12,9 @@ instead, and a message counts only for the session its socket was confirmed in.
 Messages are tagged with the `web` channel and only clean metadata (lang, src).
 
 Past the abuse limits (per client address and per conversation) the person gets a
-short message in their language instead of an answer.
+short message in their language instead of an answer; so does a message that could
+not be handled (a store briefly down) before anything was sent: "cannot answer right
+now", ending with the hotline, rather than silence.
 
 Needs python-socketio 5.9.0: from 5.10 on, Rasa 3.6 drops replies silently.
 """
@@ -31,7 +33,12 @@ from sanic.request import Request
 from socketio import AsyncServer
 
 from bot.i18n.catalogs import default_catalogs
-from bot.server.channels.guard import client_address, message_limits, too_many_messages
+from bot.server.channels.guard import (
+    client_address,
+    message_limits,
+    temporarily_unavailable,
+    too_many_messages,
+)
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.web_sessions import WebSessionIds
 from bot.session_metadata import clean_metadata
@@ -62,6 +69,19 @@ def _metadata(raw: Any) -> Dict[str, Any]:
         except ValueError:
             return {}
     return clean_metadata(raw)
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socket.io output, counting what it has sent (so that a failed turn knows
+    whether the person saw anything of it)."""
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.sent = 0
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        await super()._send_message(socket_id, response)
+        self.sent += 1
 
 
 class WebChatInput(SocketIOInput):
@@ -132,16 +152,17 @@ class WebChatInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, {"text": too_many_messages(lang)}, room=sid, namespace=namespace)
                 return
             metadata = {**_metadata(data.get(self.metadata_key)), "channel": WEB}
-            await answer_and_offer(
-                on_new_message,
-                UserMessage(
-                    text,
-                    SocketIOOutput(sio, self.bot_message_evt),
-                    session_id,
-                    input_channel=self.name(),
-                    metadata=metadata,
-                ),
-                environ.get("sanic.request"),
-            )
+            output = WebChatOutput(sio, self.bot_message_evt)
+            try:
+                await answer_and_offer(
+                    on_new_message,
+                    UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata),
+                    environ.get("sanic.request"),
+                )
+            except Exception:  # never the message text in the log; the conversation is not read back
+                logger.exception("web chat message failed for a conversation")
+                if not output.sent:
+                    unavailable = {"text": temporarily_unavailable(metadata.get("lang"))}
+                    await sio.emit(self.bot_message_evt, unavailable, room=session_id, namespace=namespace)
 
         return Blueprint.group(sockets, chat_blueprint(self.settings, default_catalogs()))
