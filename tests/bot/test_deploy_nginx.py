@@ -43,7 +43,7 @@ CHAT_LOCATIONS = {
     ("=", "/webhooks/web/chat"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/web/chat/strings.json"): "proxy_pass http://paligs_rasa",
     ("~", STATIC_ASSETS): "proxy_pass http://paligs_rasa",
-    ("", "/socket.io/"): "proxy_pass http://paligs_rasa_sockets",
+    ("", "/socket.io/"): "proxy_pass http://$paligs_socket_upstream",
     ("", "/"): "return 404",
 }
 PORTAL_LOCATIONS = {
@@ -148,6 +148,10 @@ def test_the_replicas_round_robin_and_socketio_sticks_to_one(rendered):
         assert [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+);", upstreams[name])] == list(ports)
     assert "hash $remote_addr consistent;" in upstreams["paligs_rasa_sockets"]
     assert not re.search(r"\b(hash|ip_hash|sticky)\b", upstreams["paligs_rasa"])
+    # a WebSocket (one connection) goes round robin; long polling (many requests) sticks
+    [(_, socket_map)] = [b for b in blocks(rendered[2], "map") if b[0].split()[1] == "$paligs_socket_upstream"]
+    assert " ".join(socket_map.split()) == 'default paligs_rasa; "" paligs_rasa_sockets;'
+
     socketio = locations(servers(rendered[2])["localhost"])[("", "/socket.io/")]
     for needed in ("proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $paligs_connection;",
                    "proxy_set_header Host $http_host;", "proxy_set_header X-Forwarded-For $remote_addr;"):
