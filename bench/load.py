@@ -293,6 +293,14 @@ def _hotline_digits() -> Tuple[str, str]:
     return "112", re.sub(r"\D", "", display_phone(book["hotline"].phone))
 
 
+@lru_cache(maxsize=None)
+def _apology(lang: str) -> str:
+    """What the web chat says when a message could not be handled (bot/server/channels/guard.py)."""
+    from bot.server.channels.guard import temporarily_unavailable
+
+    return temporarily_unavailable(lang)
+
+
 def shows_hotline(body: str) -> bool:
     """Whether a page or message gives 112 and the hotline (digits compared, spaces aside)."""
     digits = re.sub(r"\D", "", body)
@@ -404,6 +412,9 @@ class SocketConversation:
                     await self._drop()
                     return Answer(got, "disconnected", hotline_shown=True)
                 got.append(reply)
+                if isinstance(reply, dict) and reply.get("text") == _apology(self.lang):
+                    # the server could not handle it and said so (with 112 and the hotline)
+                    return Answer(got, "unavailable", hotline_shown=shows_hotline(reply["text"]))
                 if isinstance(reply, dict) and (reply.get("quick_replies") or reply.get("buttons")):
                     return Answer(got)
         except asyncio.TimeoutError:
