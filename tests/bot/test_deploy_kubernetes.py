@@ -488,7 +488,7 @@ def test_rasa_replicas_image_and_memory():
     assert settings["replicaCount"] >= 2
     assert settings["image"]["repository"] and "docker.io/rasa" not in settings["image"]["repository"]
     assert settings["resources"]["limits"]["memory"] == "1536Mi"
-    assert settings["resources"]["requests"]["memory"] == "1Gi"  # above the ~700 MiB a warm replica holds
+    assert settings["resources"]["requests"]["memory"] == "1Gi"  # above the ~900 MiB a warm replica holds
     tags = {settings["image"]["tag"]} | {
         pod_spec(workload)["containers"][0]["image"].rsplit(":", 1)[1] for workload in of_kind("Deployment")}
     assert len(tags) == 1, f"one release tag for all images, got {tags}"
