@@ -5,8 +5,9 @@ conversation, so Rasa starts a new one (in the default language, before consent,
 self-check forgotten), and a failed save goes to an in-memory store that one replica
 alone sees. A load test that restarted PostgreSQL for two seconds found people answered
 in Latvian in the middle of a Russian conversation. Here a failure propagates instead:
-the channel answers "I cannot answer right now" with 112 and the hotline, and the
-person's next message finds the conversation where it was.
+the channel answers "I cannot answer right now" with 112 and the hotline (also when a
+failed save follows replies already made: ConversationNotSaved), and the person's next
+message finds the conversation where it was.
 
 Version sync point: written against rasa 3.6.21 (requirements/bot.txt).
 tests/bot/test_store_failures.py fails if Rasa changes the methods replaced here.
@@ -21,6 +22,12 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
+
+class ConversationNotSaved(RuntimeError):
+    """A turn was answered but could not be saved. Its replies must not stand: the person's next
+    message would meet the conversation as it was before them. The channels answer with the
+    apology instead, and the person sends the message again."""
+
 
 # Rasa's own methods, kept for the version check.
 RASA_RETRIEVE = FailSafeTrackerStore.retrieve
@@ -41,7 +48,7 @@ async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> Non
         await self._tracker_store.save(tracker)
     except Exception as error:
         logger.error("the tracker store could not save a conversation: %s", type(error).__name__)
-        raise
+        raise ConversationNotSaved(type(error).__name__) from error
 
 
 def install() -> None:

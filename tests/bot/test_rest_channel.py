@@ -9,6 +9,7 @@ from sanic import Sanic
 
 from bot.server.channels.guard import temporarily_unavailable
 from bot.server.channels.rest import MAX_BODY_BYTES, ValidatedRestInput, parse_rest_request
+from bot.server.store_failures import ConversationNotSaved
 from tests.support.languages import DEFAULT
 
 
@@ -52,15 +53,16 @@ class StandInAgent:
     """Rasa's agent as the channel reaches it (app.ctx.agent): answers `replies`, then
     fails like a lock store or tracker store that is down, if `fail`."""
 
-    def __init__(self, replies=(), fail=True):
+    def __init__(self, replies=(), fail=True, error=None):
         self.replies, self.fail = list(replies), fail
+        self.error = error or ConnectionError("lock store unreachable")
         self.tracker_store = self.lock_store = None  # no language offer
 
     async def handle_message(self, message):
         for text in self.replies:
             await message.output_channel.send_text_message(message.sender_id, text)
         if self.fail:
-            raise ConnectionError("lock store unreachable")
+            raise self.error
 
 
 def post(agent, body):
@@ -93,6 +95,13 @@ def test_a_message_that_cannot_be_handled_gets_503_with_the_text(metadata, lang)
 def test_a_failure_after_a_reply_still_sends_the_reply():
     status, body, _ = post(StandInAgent(replies=["Hello."]), {"sender": "t1", "message": "hi"})
     assert (status, body) == (200, [{"recipient_id": "rest-t1", "text": "Hello."}])
+
+
+def test_replies_of_a_turn_that_could_not_be_saved_give_way_to_the_text():
+    # the person must send it again: their next message would meet the conversation as it was before
+    agent = StandInAgent(replies=["Hello."], error=ConversationNotSaved("OperationalError"))
+    status, body, _ = post(agent, {"sender": "t1", "message": "hi", "metadata": {"lang": "ru"}})
+    assert (status, body) == (503, {"error": "temporarily unavailable", "text": temporarily_unavailable("ru")})
 
 
 def test_the_positive_control_an_agent_that_answers_gets_200():

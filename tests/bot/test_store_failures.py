@@ -10,7 +10,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server import store_failures
-from bot.server.store_failures import RASA_RETRIEVE, RASA_SAVE
+from bot.server.store_failures import RASA_RETRIEVE, RASA_SAVE, ConversationNotSaved
 
 
 class BrokenStore(InMemoryTrackerStore):
@@ -32,8 +32,9 @@ def test_a_failed_read_or_save_raises_and_nothing_goes_to_memory():
     store = FailSafeTrackerStore(BrokenStore(Domain.empty()))
     with pytest.raises(ConnectionError):
         asyncio.run(store.retrieve("conv-1"))
-    with pytest.raises(ConnectionError):
+    with pytest.raises(ConversationNotSaved) as raised:
         asyncio.run(store.save(_tracker()))
+    assert isinstance(raised.value.__cause__, ConnectionError)
     assert store._fallback_tracker_store is None  # no in-memory copy that one replica alone would see
 
 

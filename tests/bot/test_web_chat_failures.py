@@ -10,6 +10,7 @@ import pytest
 
 from bot.server.channels.guard import temporarily_unavailable
 from bot.server.channels.web import WebChatInput
+from bot.server.store_failures import ConversationNotSaved
 from bot.settings import load_settings
 from tests.support.languages import DEFAULT
 
@@ -18,8 +19,9 @@ SESSION = "web-session-1"
 
 
 class StandInRasa:
-    def __init__(self, replies=(), fail=True):
+    def __init__(self, replies=(), fail=True, error=None):
         self.replies, self.fail = list(replies), fail
+        self.error = error or ConnectionError("lock store unreachable")
         self.received = []
 
     async def __call__(self, message):
@@ -27,7 +29,7 @@ class StandInRasa:
         for text in self.replies:
             await message.output_channel.send_text_message(message.sender_id, text)
         if self.fail:
-            raise ConnectionError("lock store unreachable")
+            raise self.error
 
 
 def send(rasa, data):
@@ -74,6 +76,13 @@ def test_a_message_that_cannot_be_handled_gets_the_text_in_the_sessions_language
 def test_a_failure_after_a_reply_adds_nothing():
     emitted = send(StandInRasa(replies=["Hello."]), {"message": "hi", "metadata": {"lang": "ru"}})
     assert emitted == [("bot_uttered", {"text": "Hello."}, SESSION)]
+
+
+def test_replies_of_a_turn_that_could_not_be_saved_are_followed_by_the_text():
+    rasa = StandInRasa(replies=["Hello."], error=ConversationNotSaved("OperationalError"))
+    emitted = send(rasa, {"message": "hi", "metadata": {"lang": "ru"}})
+    assert emitted == [("bot_uttered", {"text": "Hello."}, SESSION),
+                       ("bot_uttered", {"text": temporarily_unavailable("ru")}, SESSION)]
 
 
 def test_an_answered_message_gets_only_its_answer():

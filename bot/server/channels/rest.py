@@ -31,6 +31,7 @@ from bot.server.channels.guard import (
 )
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
+from bot.server.store_failures import ConversationNotSaved
 from bot.session_metadata import clean_metadata
 from bot.settings import load_settings
 from bot.vocabulary import REST
@@ -103,9 +104,10 @@ class ValidatedRestInput(RestInput):
                     ),
                     request,
                 )
-            except Exception:  # never echo the message text into logs or the answer
+            except Exception as error:  # never echo the message text into logs or the answer
                 logger.exception("rest message failed for a conversation")
-                if not collector.messages:
+                # Replies stand only if the turn was saved: otherwise the person sends it again.
+                if not collector.messages or isinstance(error, ConversationNotSaved):
                     text = temporarily_unavailable(parsed["metadata"].get("lang"))
                     return response.json(
                         {"error": "temporarily unavailable", "text": text}, status=503, headers=retry_unavailable

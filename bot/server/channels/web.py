@@ -41,6 +41,7 @@ from bot.server.channels.guard import (
 )
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.web_sessions import WebSessionIds
+from bot.server.store_failures import ConversationNotSaved
 from bot.session_metadata import clean_metadata
 from bot.settings import Settings, load_settings
 from bot.vocabulary import WEB, WEB_OUTPUT_CHANNEL
@@ -159,9 +160,10 @@ class WebChatInput(SocketIOInput):
                     UserMessage(text, output, session_id, input_channel=self.name(), metadata=metadata),
                     environ.get("sanic.request"),
                 )
-            except Exception:  # never the message text in the log; the conversation is not read back
+            except Exception as error:  # never the message text in the log; the conversation is not read back
                 logger.exception("web chat message failed for a conversation")
-                if not output.sent:
+                # After replies that were not saved, the apology asks the person to send it again.
+                if not output.sent or isinstance(error, ConversationNotSaved):
                     unavailable = {"text": temporarily_unavailable(metadata.get("lang"))}
                     await sio.emit(self.bot_message_evt, unavailable, room=session_id, namespace=namespace)
 
