@@ -39,7 +39,22 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     print(f"removed {removed} conversation events older than {days} days")
     delivered = Outbox.from_settings(settings).purge(days)
     print(f"removed {delivered} delivered outbox entries older than {days} days")
+    if settings.telegram_bot_token:
+        from bot.telegram.ledger import MessageLedger
+
+        ledger = MessageLedger(settings.tracker_db_url, days)
+        print(f"removed {ledger.purge()} Telegram message ids past the window /clear may delete them in")
+        ledger.dispose()
     return 0
+
+
+def _cmd_telegram(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.settings import load_settings
+    from bot.telegram.webhook import register_webhook
+
+    return asyncio.run(register_webhook(load_settings(), args.url))
 
 
 def _cmd_content(args: argparse.Namespace) -> int:
@@ -130,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
 
     fresh = commands.add_parser("secrets", help="print a fresh .env with random secrets (python -m bot secrets > .env)")
     fresh.set_defaults(handler=_cmd_secrets)
+
+    telegram = commands.add_parser("telegram", help="the Telegram channel")
+    telegram.add_argument("task", choices=["set-webhook"])
+    telegram.add_argument("--url", help="the public webhook URL (default: TELEGRAM_PUBLIC_URL)")
+    telegram.set_defaults(handler=_cmd_telegram)
 
     content = commands.add_parser("content", help="facts as data")
     content.add_argument("task", choices=["check"])

@@ -80,6 +80,12 @@ class Settings:
     rate_limit_per_conversation: int
     sms_rate_limit_per_address: int
     sms_replay_window_seconds: float
+    twilio_whatsapp_number: str
+    whatsapp_public_url: str
+    telegram_bot_token: str
+    telegram_secret_token: str
+    telegram_api_url: str
+    telegram_public_url: str
     intake_limit_per_day: int
     actions_max_body_bytes: int
     encoder_threads: int
@@ -116,6 +122,15 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         rate_limit_per_conversation=int(env.get("RATE_LIMIT_PER_CONVERSATION", "30")),
         sms_rate_limit_per_address=int(env.get("SMS_RATE_LIMIT_PER_ADDRESS", "600")),
         sms_replay_window_seconds=float(env.get("SMS_REPLAY_WINDOW_SECONDS", "86400")),
+        # WhatsApp through Twilio: signed like SMS, answered in TwiML (bot/server/channels/whatsapp.py).
+        twilio_whatsapp_number=env.get("TWILIO_WHATSAPP_NUMBER", ""),
+        whatsapp_public_url=env.get("WHATSAPP_PUBLIC_URL", ""),
+        # Telegram (bot/server/channels/telegram.py): the token is the bot's, the secret is the one
+        # `python -m bot telegram set-webhook` registers and every update must carry.
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+        telegram_secret_token=env.get("TELEGRAM_SECRET_TOKEN", ""),
+        telegram_api_url=env.get("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        telegram_public_url=env.get("TELEGRAM_PUBLIC_URL", ""),
         intake_limit_per_day=int(env.get("INTAKE_LIMIT_PER_DAY", "3")),
         actions_max_body_bytes=int(env.get("ACTIONS_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
         # One OpenMP thread when serving: two on a busy 2-core machine made p95 18x worse.

@@ -6,7 +6,11 @@ its side; both are checked against docs/intake.schema.json
 
 # The `channel` slot and intake field, and the names of our input channels.
 WEB, SMS, REST = "web", "sms", "rest"
-CHANNELS = (WEB, SMS, REST)
+WHATSAPP, TELEGRAM = "whatsapp", "telegram"
+CHANNELS = (WEB, SMS, REST, WHATSAPP, TELEGRAM)
+# The signal "delete my data" gives the Telegram channel to delete the chat's messages
+# too (a custom message of the turn, never shown to the person).
+ERASE_CHAT = "erase_chat"
 # Rasa names the web chat's output channel after its protocol, so responses and
 # actions see "socketio" where the slot says "web".
 WEB_OUTPUT_CHANNEL = "socketio"

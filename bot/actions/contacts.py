@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.contacts.book import contact_book
 from bot.contacts.cards import compact_card, contact_card
-from bot.vocabulary import DROSA_MAJA, MARTA, SMS
+from bot.vocabulary import DROSA_MAJA, MARTA, SMS, WHATSAPP
+from bot.whatsapp.render import bold_heading
 
 SHOWN = ("hotline", MARTA, DROSA_MAJA)  # contact ids in bot/data/content/contacts.yml
 
@@ -35,6 +36,7 @@ class ActionShowContacts(Action):
             dispatcher.utter_message(text="\n".join(compact_card(book[c], now, t) for c in SHOWN))
         else:
             for contact_id in SHOWN:
-                dispatcher.utter_message(text=contact_card(book[contact_id], now, t))
+                card = contact_card(book[contact_id], now, t)
+                dispatcher.utter_message(text=bold_heading(card) if channel == WHATSAPP else card)
         say(dispatcher, "utter_contacts_danger", lang, channel)
         return []

@@ -39,7 +39,7 @@ from bot.handoff.sealing import seal, unseal
 from bot.screening.indicators import indicator_set
 from bot.screening.walkthrough import indicator_slot
 from bot.settings import load_settings
-from bot.vocabulary import ANY_PROVIDER, REST
+from bot.vocabulary import ANY_PROVIDER, ERASE_CHAT, REST, TELEGRAM, WHATSAPP
 
 logger = logging.getLogger(__name__)
 
@@ -272,6 +272,7 @@ class ActionDeleteData(Action):
             logger.exception("delete: the withdrawal could not be queued")
             say(dispatcher, "utter_delete_withdraw_failed", lang, channel,
                 values={"references": ", ".join(display(r) for r in shown)})
+            _erase_on_the_phone(dispatcher, lang, channel)
             return []
         service.wake_worker()
         if references:
@@ -279,7 +280,18 @@ class ActionDeleteData(Action):
                 values={"references": ", ".join(display(r) for r in references)})
         else:
             say(dispatcher, "utter_delete_done", lang, channel)
+        _erase_on_the_phone(dispatcher, lang, channel)
         return []
+
+
+def _erase_on_the_phone(dispatcher: CollectingDispatcher, lang: str, channel: Optional[str]) -> None:
+    """What happens to the chat on the person's phone: Telegram deletes it (the channel does,
+    on this signal, which is never shown), WhatsApp cannot, and says so."""
+    if channel == TELEGRAM:
+        say(dispatcher, "utter_delete_chat_telegram", lang, channel)
+        dispatcher.utter_message(json_message={ERASE_CHAT: True})
+    elif channel == WHATSAPP:
+        say(dispatcher, "utter_delete_chat_whatsapp", lang, channel)
 
 
 def _over_intake_limit(outbox: Outbox, conversation: str) -> bool:

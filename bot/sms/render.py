@@ -40,14 +40,20 @@ def _plain(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def last_buttons(messages: List[Mapping[str, Any]]) -> List[Mapping[str, Any]]:
+    """The buttons a number reply chooses from: the turn's last ones with a title and a
+    payload, in order (WhatsApp numbers them the same way)."""
+    with_buttons = [m for m in messages if m.get("buttons")]
+    buttons = with_buttons[-1]["buttons"] if with_buttons else []
+    return [b for b in buttons if _plain(b.get("title")) and b.get("payload")]
+
+
 def render_turn(messages: Iterable[Mapping[str, Any]]) -> SmsReply:
     """The turn's texts joined by blank lines, then the last buttons as numbers."""
     messages = list(messages)
     texts = [str(m["text"]).strip() for m in messages if m.get("text") and str(m["text"]).strip()]
     body = "\n\n".join(texts)
-    with_buttons = [m for m in messages if m.get("buttons")]
-    buttons = with_buttons[-1]["buttons"] if with_buttons else []
-    usable = [b for b in buttons if _plain(b.get("title")) and b.get("payload")]
+    usable = last_buttons(messages)
     choices = {str(n): str(b["payload"]) for n, b in enumerate(usable, start=1)}
     options = OPTION_SEPARATOR.join(f"{n} {_plain(b['title'])}" for n, b in enumerate(usable, start=1))
     text = "\n".join(part for part in (body, options) if part)

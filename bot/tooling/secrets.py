@@ -12,10 +12,11 @@ import re
 import secrets
 from typing import Callable
 
-# Secrets this project makes itself. TWILIO_AUTH_TOKEN and TELEGRAM_* come from
-# those services and are left for the operator to fill in.
+# Secrets this project makes itself (TELEGRAM_SECRET_TOKEN too: we give it to Telegram with
+# setWebhook; URL-safe characters are the ones Telegram allows). TWILIO_AUTH_TOKEN and
+# TELEGRAM_BOT_TOKEN come from those services and are left for the operator to fill in.
 SECRETS = ("RASA_TOKEN", "SENDER_KEY", "INTAKE_SECRET", "ACTION_SERVER_SECRET", "PORTAL_SESSION_SECRET",
-           "POSTGRES_PASSWORD")
+           "POSTGRES_PASSWORD", "TELEGRAM_SECRET_TOKEN")
 # Settings whose .env.example value suits a development machine, not production.
 PRODUCTION_VALUES = {"RATE_LIMIT_PER_ADDRESS": "300", "RATE_LIMIT_PER_CONVERSATION": "30"}
 # The portal's key ring: "kid:base64 of 32 bytes" (portal/settings.py parse_key_ring).

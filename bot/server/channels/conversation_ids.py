@@ -1,7 +1,8 @@
 """Conversation ids carry their channel, so that no channel can reach another's conversations.
 
 `web-` (ids the web chat's server issued and signed), `sms-` (a keyed hash of the number),
-`rest-` (REST senders), and later `wa-` and `tg-`. A channel accepts only ids of its own
+`rest-` (REST senders), `wa-` and `tg-` (keyed hashes of a WhatsApp number or a
+Telegram chat id). A channel accepts only ids of its own
 namespace: a REST request naming `sms-…` would otherwise read, change or erase the
 conversation of the person behind that number.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 from typing import Optional
 
 from bot.sms.pseudonym import PREFIX as SMS_PREFIX
-from bot.vocabulary import REST, SMS, WEB
+from bot.vocabulary import REST, SMS, TELEGRAM, WEB, WHATSAPP
 
-# channel -> the prefix of its conversation ids; messenger channels are reserved already.
-NAMESPACES = {WEB: "web-", SMS: SMS_PREFIX, REST: "rest-", "whatsapp": "wa-", "telegram": "tg-"}
+# channel -> the prefix of its conversation ids.
+NAMESPACES = {WEB: "web-", SMS: SMS_PREFIX, REST: "rest-", WHATSAPP: "wa-", TELEGRAM: "tg-"}
 
 
 def namespace_of(conversation_id: str) -> Optional[str]:

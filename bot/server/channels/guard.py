@@ -12,6 +12,7 @@ not the proxy's, or every person shares one address limit.
 
 from __future__ import annotations
 
+import traceback
 from functools import lru_cache
 from typing import Any, Dict, Optional
 
@@ -52,17 +53,26 @@ def _values() -> Dict[str, str]:
     return response_values(contact_book(), load_settings().retention_days)
 
 
-def _text(name: str, lang: Optional[str], channel: Optional[str]) -> str:
+def notice(name: str, lang: Optional[str], channel: Optional[str]) -> str:
+    """A response's text rendered from the catalogs alone, in `lang` if it is enabled,
+    else in the default language."""
     language = registry().supported(lang) or registry().default
     return render(_sources()[name], language, default_catalogs(), _values(), channel)["text"]
 
 
 def too_many_messages(lang: Optional[str], channel: Optional[str] = None) -> str:
     """The refusal in `lang` if it is enabled, else in the default language."""
-    return _text(TOO_MANY_MESSAGES, lang, channel)
+    return notice(TOO_MANY_MESSAGES, lang, channel)
 
 
 def temporarily_unavailable(lang: Optional[str], channel: Optional[str] = None) -> str:
     """What a person reads when their message could not be handled, in `lang` if it is
     enabled, else in the default language."""
-    return _text(TEMPORARILY_UNAVAILABLE, lang, channel)
+    return notice(TEMPORARILY_UNAVAILABLE, lang, channel)
+
+
+def error_place(error: BaseException) -> str:
+    """Where an error happened, without its message (which might hold user data)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return type(error).__name__ + place

@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import logging
 import re
-import traceback
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -38,7 +37,7 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.server.channels.guard import client_address, temporarily_unavailable
+from bot.server.channels.guard import client_address, error_place, temporarily_unavailable
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.server.limits import ReplayGuard, SlidingWindowLimit
@@ -158,20 +157,14 @@ def check_request(body: bytes, headers: Mapping[str, str], auth_token: str, url:
     return Inbound(200, phone=phone, text=text, message_sid=message_sid)
 
 
-def twiml(text: str) -> str:
-    """The webhook answer: one message, or an empty <Response/> for silence."""
+def twiml(*texts: str) -> str:
+    """The webhook answer: one message per text, or an empty <Response/> for silence."""
     reply = MessagingResponse()
-    text = _XML_INVALID.sub("", text or "")
-    if text.strip():
-        reply.message(text)
+    for text in texts:
+        text = _XML_INVALID.sub("", text or "")
+        if text.strip():
+            reply.message(text)
     return reply.to_xml()
-
-
-def _where(error: BaseException) -> str:
-    """Where an error happened, without its message (which might hold user data)."""
-    frames = traceback.extract_tb(error.__traceback__)
-    place = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
-    return type(error).__name__ + place
 
 
 class SmsOutput(CollectingOutputChannel):
@@ -184,9 +177,14 @@ class SmsOutput(CollectingOutputChannel):
 
 
 class SmsInput(InputChannel):
+    """The SMS channel, and the base of WhatsApp through Twilio (bot/server/channels/whatsapp.py),
+    which differs only in the hooks below the blueprint: its name, its ids and its rendering."""
+
+    channel: str = CHANNEL
+
     @classmethod
     def name(cls) -> Text:
-        return CHANNEL
+        return cls.channel
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
@@ -214,49 +212,47 @@ class SmsInput(InputChannel):
             except Exception as error:  # never a 500, and never the number in a log
                 # Not known to come from Twilio (the signature may not have been checked):
                 # no text for it.
-                logger.error("sms webhook failed: %s", _where(error))
+                logger.error("sms webhook failed: %s", error_place(error))
                 return response.text("temporarily unavailable", status=503)
 
-        return webhook_blueprint("paligs_sms_webhook", receive)
+        return webhook_blueprint(f"paligs_{self.channel}_webhook", receive)
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> response.HTTPResponse:
         if not self.config.ready:
-            return response.text("sms channel not configured", status=503)
+            return response.text(f"{self.channel} channel not configured", status=503)
         if not self.address_limit.allow(client_address(request)):
-            logger.info("sms webhook: too many requests from one address")
+            logger.info("%s webhook: too many requests from one address", self.channel)
             return response.text("too many requests", status=429)
-        inbound = check_request(
-            request.body, request.headers, self.config.auth_token, self.config.public_url or request.url
-        )
+        inbound = self.check(request)
         if not inbound.accepted:
-            logger.info("sms webhook refused a request: %s", inbound.reason)
+            logger.info("%s webhook refused a request: %s", self.channel, inbound.reason)
             return response.text(inbound.reason, status=inbound.status)
 
         replay_key = message_key(self.config.sender_key, inbound.message_sid)
         if not self.replays.first_time(replay_key):
-            logger.info("sms webhook: a MessageSid seen before, not processed again")
-            return _xml("")
+            logger.info("%s webhook: a MessageSid seen before, not processed again", self.channel)
+            return _xml()
         try:
             return await self._answer(request, inbound, on_new_message)
         except Exception as error:  # a request from Twilio: the person reads why there is no answer
-            logger.error("sms message failed for a conversation: %s", _where(error))
+            logger.error("%s message failed for a conversation: %s", self.channel, error_place(error))
             self.replays.forget(replay_key)  # not processed: Twilio's retry should be
-            return _xml(temporarily_unavailable(None, CHANNEL))
+            return _xml(temporarily_unavailable(None, self.channel))
 
     async def _answer(
         self, request: Request, inbound: Inbound, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> response.HTTPResponse:
-        sender_id = conversation_id(self.config.sender_key, inbound.phone)
+        sender_id = self.conversation_id(inbound.phone)
         text = inbound.text.strip()
         payload = keyword_payload(text) if text else None
         if not text or payload == DO_NOT_ANSWER:  # a picture without words, or an opt-out
-            return _xml("")
+            return _xml()
         # Erasing must work even for someone who has written a lot just now.
         if payload != DELETE and not self.limit.allow(sender_id):
-            logger.info("sms rate limit reached for a conversation")
-            return _xml("")
+            logger.info("%s rate limit reached for a conversation", self.channel)
+            return _xml()
         if payload:
             text = payload
         elif is_number_reply(text):
@@ -264,19 +260,34 @@ class SmsInput(InputChannel):
             # they survive restarts and need no store of their own.
             text = choice_for(text, await self._previous_choices(request, sender_id)) or text
 
-        output = SmsOutput()
+        output = self.output()
         try:
             await answer_and_offer(
                 on_new_message,
-                UserMessage(text, output, sender_id, input_channel=self.name(), metadata={"channel": CHANNEL}),
+                UserMessage(text, output, sender_id, input_channel=self.name(), metadata={"channel": self.channel}),
                 request,
             )
         except Exception as error:
             if not output.messages:  # nothing to send: _receive answers "cannot answer right now"
                 raise
-            logger.error("sms message failed for a conversation after a reply: %s", _where(error))
-        reply = render_turn(output.messages).fitted(self.config.max_segments)
-        return _xml(reply.text)
+            logger.error("%s message failed for a conversation after a reply: %s", self.channel, error_place(error))
+        return _xml(*self.render(output.messages))
+
+    # The hooks WhatsApp overrides.
+    def check(self, request: Request) -> Inbound:
+        return check_request(
+            request.body, request.headers, self.config.auth_token, self.config.public_url or request.url
+        )
+
+    def conversation_id(self, phone: str) -> str:
+        return conversation_id(self.config.sender_key, phone)
+
+    def output(self) -> CollectingOutputChannel:
+        return SmsOutput()
+
+    def render(self, messages: List[Dict[str, Any]]) -> List[str]:
+        """The turn as the messages of the TwiML answer: one SMS here, at most max_segments long."""
+        return [render_turn(messages).fitted(self.config.max_segments).text]
 
     async def _previous_choices(self, request: Request, sender_id: str) -> Dict[str, str]:
         agent = getattr(request.app.ctx, "agent", None)
@@ -285,10 +296,10 @@ class SmsInput(InputChannel):
         try:
             tracker = await agent.tracker_store.retrieve(sender_id)
         except Exception as error:
-            logger.error("sms could not read the previous reply: %s", _where(error))
+            logger.error("%s could not read the previous reply: %s", self.channel, error_place(error))
             return {}
         return previous_choices(tracker.events) if tracker else {}
 
 
-def _xml(text: str) -> response.HTTPResponse:
-    return response.text(twiml(text), content_type="text/xml; charset=utf-8")
+def _xml(*texts: str) -> response.HTTPResponse:
+    return response.text(twiml(*texts), content_type="text/xml; charset=utf-8")
