@@ -48,7 +48,8 @@ INDICATOR_DIMENSIONS = {
 }
 ANSWERS = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
 STRENGTHS = {"strong": N_("strong"), "medium": N_("medium"), "weak": N_("weak")}
-CHANNELS = {"web": N_("Web chat"), "sms": N_("SMS"), "rest": N_("API")}
+CHANNELS = {"web": N_("Web chat"), "sms": N_("SMS"), "rest": N_("API"), "whatsapp": N_("WhatsApp"),
+            "telegram": N_("Telegram")}
 PROVIDERS = {"marta": N_("Centrs MARTA"), "drosa_maja": N_("Drošā māja"), "any": N_("Any provider")}
 AGE_GROUPS = {"adult": N_("Adult"), "minor": N_("Minor (under 18)"), "unknown": N_("Age not known")}
 LOCATIONS = {"latvia": N_("In Latvia"), "abroad": N_("Abroad")}

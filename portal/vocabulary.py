@@ -27,7 +27,7 @@ INTAKE_PROVIDERS = (*PROVIDERS, ANY_PROVIDER)
 STAFF_LANGUAGES = ("lv", "en")
 
 # What an intake says.
-CHANNELS = ("web", "sms", "rest")
+CHANNELS = ("web", "sms", "rest", "whatsapp", "telegram")
 AGE_GROUPS = ("adult", "minor", "unknown")
 LOCATIONS = ("latvia", "abroad")
 ANSWERS = ("yes", "no", "unsure")

@@ -74,6 +74,7 @@ def refused(server, response, status):
         ("unknown field", 422),
         ("json array", 422),
         ("script in enum", 422),
+        ("unknown channel", 422),
     ],
 )
 def test_bad_requests_are_refused_and_nothing_is_stored(server, case, status):
@@ -114,6 +115,9 @@ def test_bad_requests_are_refused_and_nothing_is_stored(server, case, status):
         response = helpers.send(url, [body])
     elif case == "script in enum":
         response = helpers.send(url, {**body, "language": "<script>alert(1)</script>"})
+    elif case == "unknown channel":
+        response = helpers.send(url, {**body, "channel": "viber"})
+        assert response.json()["problems"] == ["channel: must be one of web, sms, rest, whatsapp, telegram"]
     refused(server, response, status)
     assert total(server) == before
 

@@ -154,3 +154,29 @@ def test_statistics_page_and_csv_hide_small_counts(server):
     assert source_row.split(",")[2] != "<5"
     for dimension in ("week", "language", "channel", "signal"):
         assert any(line.startswith(dimension + ",") for line in lines)
+
+
+def test_whatsapp_and_telegram_intakes_are_accepted_and_labelled(server):
+    sent = {channel: helpers.intake(channel=channel, provider="drosa_maja") for channel in ("whatsapp", "telegram")}
+    for body in sent.values():
+        response = helpers.send(server.base_url, body)
+        assert response.status_code == 201, response.text
+    viber = helpers.intake(channel="viber", provider="drosa_maja")
+    refused = helpers.send(server.base_url, viber)
+    assert 400 <= refused.status_code < 500 and "channel: must be one of" in refused.text
+    english, _ = helpers.logged_in(server, "drosa_maja", "staff", language="en")
+    latvian, _ = helpers.logged_in(server, "drosa_maja", "staff", language="lv")
+    assert english.get(f"/portal/intakes/{viber['reference']}").status_code == 404
+    for channel, label in (("whatsapp", "WhatsApp"), ("telegram", "Telegram")):
+        detail = f"/portal/intakes/{sent[channel]['reference']}"
+        # the brand names are the same in Latvian
+        for client in (english, latvian):
+            assert f"<dd>{label}</dd>" in client.get(detail).text
+        assert english.get(f"/portal/api/intakes/{sent[channel]['reference']}").json()["channel"] == channel
+    coordinator, _ = helpers.logged_in(server, None, "coordinator", language="lv")
+    stats_page = coordinator.get("/portal/stats").text
+    assert '<th scope="row">WhatsApp</th>' in stats_page and '<th scope="row">Telegram</th>' in stats_page
+    csv_lines = coordinator.get("/portal/stats.csv").text.splitlines()
+    assert any(line.startswith("channel,whatsapp,") for line in csv_lines)
+    assert any(line.startswith("channel,telegram,") for line in csv_lines)
+    assert not any(line.startswith("channel,viber,") for line in csv_lines)

@@ -166,7 +166,7 @@ INVALID = {
     "language a script": change("language", "<script>alert(1)</script>"),
     "language too long": change("language", "uzbe"),
     "channel unknown": change("channel", "fax"),
-    "channel not yet accepted": change("channel", "whatsapp"),
+    "channel not yet accepted": change("channel", "viber"),
     "source with a space": change("source", "a b"),
     "source empty": change("source", ""),
     "source too long": change("source", "s" * 65),

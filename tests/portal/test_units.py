@@ -32,7 +32,7 @@ TODAY = dt.date(2026, 11, 23)
         ({"created_on": "2026-02-30"}, "created_on: must be a real date"),
         ({"created_on": "2030-01-01"}, "created_on: is out of range"),
         ({"created_on": "23.11.2026"}, "created_on: must be a date YYYY-MM-DD"),
-        ({"channel": "fax"}, "channel: must be one of web, sms, rest"),
+        ({"channel": "fax"}, "channel: must be one of web, sms, rest, whatsapp, telegram"),
         ({"provider": "police"}, "provider: must be one of marta, drosa_maja, any"),
         ({"urgent": 1}, "urgent: must be true or false"),
         ({"source": "a b"}, "source: must be a campaign tag (letters, digits, . _ -)"),

@@ -33,6 +33,14 @@ def test_every_code_has_a_title_and_every_title_a_code(titles, codes):
     assert list(titles) == list(codes)
 
 
+def test_every_channel_fits_its_column():
+    """The column is a plain VARCHAR validated in code (no CHECK, no Enum): a longer
+    code would be refused by PostgreSQL only, so it needs a migration first."""
+    from portal.models import Intake
+
+    assert max(map(len, vocabulary.CHANNELS)) <= Intake.__table__.c.channel.type.length
+
+
 def test_the_workflow_covers_every_status_and_each_step_has_its_button():
     assert set(intakes.TRANSITIONS) == set(vocabulary.STATUSES)
     targets = {target for targets in intakes.TRANSITIONS.values() for target in targets}

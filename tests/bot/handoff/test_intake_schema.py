@@ -69,7 +69,7 @@ def test_every_record_the_assistant_builds_is_valid(changes):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("channel", "whatsapp"), ("provider", "police"), ("reference", "K7M29QXI"), ("status", "closed"),
+    [("channel", "viber"), ("provider", "police"), ("reference", "K7M29QXI"), ("status", "closed"),
      ("urgent", "yes"), ("created_on", "23.11.2026")],
 )
 def test_the_check_is_real_a_wrong_field_is_refused(field, value):
