@@ -15,6 +15,8 @@ _BREAKS = ("\n\n", "\n", " ")
 
 def split_message(text: str, limit: int) -> List[str]:
     """`text` in pieces of at most `limit` characters; none for an empty text."""
+    if limit < 1:
+        raise ValueError("a message holds at least one character")
     text = text.strip()
     if not text:
         return []

@@ -147,7 +147,7 @@ def turn_for(incoming: Incoming, enabled_languages: frozenset) -> Turn:
 
 def _start(argument: str, metadata: Dict[str, str], enabled_languages: frozenset) -> Turn:
     """/start from a deep link t.me/<bot>?start=uz-emb-tashkent: that language, that campaign."""
-    parameter = _START_PARAMETER.fullmatch(argument)
+    parameter = _START_PARAMETER.fullmatch(argument.lower())  # links get written in capitals too
     if not parameter or parameter.group(1) not in enabled_languages:
         return Turn(GREET, metadata)
     lang, source = parameter.group(1), parameter.group(2)
