@@ -24,6 +24,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from bot.language.registry import registry
 from bot.screening.indicators import indicator_set
 from bot.server.channels.telegram import conversation_id as telegram_id
 from bot.sms.pseudonym import whatsapp_conversation_id
@@ -327,8 +328,9 @@ def test_clear_on_telegram_deletes_every_message_of_the_conversation_and_erases_
     assert api.calls.index(replies[0]) > max(i for i, c in enumerate(api.calls) if c.method == "deleteMessage")
     assert "erase_chat" not in text
     # The ledger now holds only the confirmation, for a later /clear.
-    ledger = stored.rows(servers.log_dir / "tracker.db", "SELECT message_id FROM telegram_messages WHERE conversation = ?",
-                         me)
+    ledger = stored.rows(
+        servers.log_dir / "tracker.db", "SELECT message_id FROM telegram_messages WHERE conversation = ?", me
+    )
     assert sorted(r["message_id"] for r in ledger) == sorted(c.result["message_id"] for c in replies)
     assert_nowhere_in_clear(servers, me, [str(chat_id)], erased=True)
 
@@ -396,3 +398,39 @@ def test_set_webhook_registers_the_url_and_the_secret(stack, tmp_path):
                              cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "https://" in refused.stdout
     assert json.dumps(call.params)  # recorded as JSON, as Telegram receives it
+
+
+LANGUAGES = sorted(registry().enabled_codes)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_on_telegram_start_privacy_emergency_and_clear(stack, lang):
+    """Each enabled language through a campaign link: its own words, Telegram's variants, no fallback."""
+    servers, _, _ = stack
+    chat_id = 730020000000 + LANGUAGES.index(lang)
+    person = telegram_user(stack, chat_id, "en")
+    me = telegram_id(SENDER_KEY, chat_id)
+    assert expect.response("utter_language_changed", lang)["text"] in person.text(person.write(f"/start {lang}"))
+    assert servers.tracker(me)["slots"]["language"] == lang
+    privacy = person.text(person.write("/privacy"))
+    assert expect.response("utter_privacy", lang, "telegram")["text"] in privacy
+    assert expect.response("utter_emergency", lang)["text"] in person.text(person.press("/emergency"))
+    erased = person.text(person.write("/clear"))
+    assert expect.response("utter_delete_done", lang)["text"] in erased
+    assert expect.response("utter_delete_chat_telegram", lang)["text"] in erased
+    assert events_of(servers, me) == 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_on_whatsapp_privacy_contacts_and_delete(stack, lang):
+    servers, _, _ = stack
+    phone = f"whatsapp:+371262000{LANGUAGES.index(lang):02d}"
+    me = whatsapp_conversation_id(SENDER_KEY, phone)
+    chosen = whatsapp(servers, f'/change_language{{"language":"{lang}"}}', phone)
+    assert expect.response("utter_language_changed", lang)["text"] in chosen
+    assert expect.response("utter_privacy", lang, "whatsapp")["text"] in whatsapp(servers, "/ask_privacy", phone)
+    assert expect.response("utter_contacts_intro", lang)["text"] in whatsapp(servers, "/ask_contacts", phone)
+    erased = whatsapp(servers, "DELETE", phone)
+    assert expect.response("utter_delete_done", lang)["text"] in erased
+    assert expect.response("utter_delete_chat_whatsapp", lang)["text"] in erased
+    assert events_of(servers, me) == 0
