@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.campaigns.registry import campaigns
 from bot.language.registry import registry
 from bot.session_metadata import session_entry
 
@@ -31,8 +32,8 @@ class ActionSessionStart(Action):
         entry = session_entry(tracker.get_slot("session_started_metadata"), registry())
         if entry.language:
             events += [SlotSet("language", entry.language), SlotSet("language_chosen", True)]
-        if entry.source:
-            events.append(SlotSet("source", entry.source))
+        if entry.source:  # a registered campaign, or "other": never what the link said
+            events.append(SlotSet("source", campaigns().tag(entry.source)))
         if entry.channel:
             events.append(SlotSet("channel", entry.channel))
         events.append(ActionExecuted("action_listen"))

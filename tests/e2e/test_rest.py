@@ -34,13 +34,13 @@ def buttons(replies):
 @pytest.mark.parametrize("lang", ENABLED)
 def test_greeting_in_the_preselected_language(servers, lang):
     me = sender()
-    replies = servers.say(me, "/greet", lang=lang, src="emb-test")
+    replies = servers.say(me, "/greet", lang=lang, src="EMB-Tashkent")  # a registered campaign, any case
     assert texts(replies)[0] == expect.text("utter_greet", lang)
     assert texts(replies)[-1] == expect.text("utter_menu", lang)
     assert buttons(replies) == expect.button_titles("utter_menu", lang)
     slots = servers.tracker(me)["slots"]
     assert (slots["language"], slots["source"], slots["channel"], slots["language_chosen"]) == (
-        lang, "emb-test", "rest", True)
+        lang, "emb-tashkent", "rest", True)
 
 
 def test_without_a_language_the_person_is_asked_in_native_names(servers):
