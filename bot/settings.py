@@ -64,6 +64,7 @@ class Settings:
     retention_days: int
     timezone: str
     chat_socket_url: str
+    chat_public_url: str
     quick_exit_url: str
     outbox_db_url: str
     outbox_poll_seconds: float
@@ -104,6 +105,8 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         retention_days=int(env.get("TRACKER_RETENTION_DAYS", "30")),
         timezone=env.get("PALIGS_TIMEZONE", "Europe/Riga"),
         chat_socket_url=env.get("CHAT_SOCKET_URL", ""),
+        # The chat as people reach it from a poster or a card: QR codes and printed links use it.
+        chat_public_url=env.get("CHAT_PUBLIC_URL", "https://cilvektirdznieciba.lv/chat").rstrip("/"),
         quick_exit_url=env.get("QUICK_EXIT_URL", "https://www.google.com/search?q=weather"),
         outbox_db_url=env.get("OUTBOX_DB_URL", "sqlite:///var/outbox.db"),
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "5")),
