@@ -66,3 +66,13 @@ def test_every_registered_campaign_is_well_formed_and_dated():
 def test_a_wrong_registry_is_refused_with_the_reason(items, problem):
     with pytest.raises(ValueError, match=problem):
         parse_campaigns({"campaigns": items}, ENABLED)
+
+
+def test_no_campaign_keyword_is_also_an_sms_keyword_or_a_number():
+    from bot.sms.keywords import keyword_payload
+    from bot.sms.render import is_number_reply
+
+    for campaign in campaigns().by_code.values():
+        if campaign.sms_keyword:
+            assert keyword_payload(campaign.sms_keyword) is None, campaign.code
+            assert not is_number_reply(campaign.sms_keyword), campaign.code

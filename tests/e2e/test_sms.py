@@ -264,3 +264,14 @@ def test_romanized_uzbek_and_hindi_over_sms(stack, lang):
     assert plain(sms_text("utter_delete_done", lang))[:30] in plain(sms(servers, said["delete"], phone))
     assert events_of(servers, me) == 0
     assert_nowhere_in_clear(servers, phone, erased=True)
+
+
+def test_a_campaign_keyword_as_the_first_sms_sets_the_campaign_and_its_language(stack):
+    servers, _ = stack
+    phone = "+37126000777"
+    me = conversation_id(SENDER_KEY, phone)
+    reply = sms(servers, "uz1", phone)  # the Tashkent embassy poster's keyword, in any case
+    assert plain(sms_text("utter_language_changed", "uz")) in plain(reply)
+    slots = servers.tracker(me)["slots"]
+    assert (slots["source"], slots["language"], slots["channel"]) == ("emb-tashkent", "uz", "sms")
+    assert_nowhere_in_clear(servers, phone)

@@ -11,6 +11,8 @@ lists buttons with their payloads. Here:
 - a repeated MessageSid (Twilio retrying, or a captured request replayed) is
   answered with an empty TwiML and not processed again; a client address past
   its limit gets 429 before anything else is looked at;
+- a campaign's keyword (UZ1, bot/data/content/campaigns.yml) sets that campaign and
+  its first language for a new conversation;
 - keywords (0, HELP, DELETE, LV ...) and numbered answers are resolved before
   Rasa sees the message; the reply goes back in the webhook response, so
   nothing is sent from the event loop;
@@ -37,12 +39,13 @@ from sanic.request import Request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.campaigns.registry import campaigns
 from bot.server.channels.guard import client_address, error_place, temporarily_unavailable
 from bot.server.channels.language_offer import answer_and_offer
 from bot.server.channels.webhook import webhook_blueprint
 from bot.server.limits import ReplayGuard, SlidingWindowLimit
 from bot.settings import Settings, load_settings
-from bot.sms.keywords import DELETE, DO_NOT_ANSWER, keyword_payload
+from bot.sms.keywords import DELETE, DO_NOT_ANSWER, change_language, keyword_payload
 from bot.sms.pseudonym import conversation_id, message_key
 from bot.sms.render import choice_for, is_number_reply, previous_choices, render_turn
 from bot.vocabulary import SMS
@@ -253,7 +256,12 @@ class SmsInput(InputChannel):
         if payload != DELETE and not self.limit.allow(sender_id):
             logger.info("%s rate limit reached for a conversation", self.channel)
             return _xml()
-        if payload:
+        metadata = {"channel": self.channel}
+        campaign = campaigns().for_keyword(text)
+        if campaign:  # "UZ1" from a poster: that campaign, in its first language
+            metadata.update(src=campaign.code, lang=campaign.languages[0])
+            text = change_language(campaign.languages[0])
+        elif payload:
             text = payload
         elif is_number_reply(text):
             # The choices live in the tracker (the last bot turn's buttons), so
@@ -264,7 +272,7 @@ class SmsInput(InputChannel):
         try:
             await answer_and_offer(
                 on_new_message,
-                UserMessage(text, output, sender_id, input_channel=self.name(), metadata={"channel": self.channel}),
+                UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata),
                 request,
             )
         except Exception as error:
