@@ -44,6 +44,13 @@ DEFAULT_RUN_DIR = REPO / "var" / "production"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/paligs"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CHAT_PATH = "/webhooks/web/chat"
+# The channels' public webhooks, by the setting that names their exact outside URL (what Twilio signs,
+# what `python -m bot telegram set-webhook` registers); the profile sets each to nginx's own by default.
+WEBHOOKS = {
+    "SMS_PUBLIC_URL": "/webhooks/sms/webhook",
+    "WHATSAPP_PUBLIC_URL": "/webhooks/whatsapp/webhook",
+    "TELEGRAM_PUBLIC_URL": "/webhooks/telegram/webhook",
+}
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # What each replica may hold open to PostgreSQL (Rasa's default is 50 + 100).
 SQL_POOL_SIZE, SQL_MAX_OVERFLOW = "4", "4"
@@ -460,7 +467,7 @@ def _services(profile: Profile, env: Mapping[str, str], model: Path) -> List[Ser
         # Straight to the portal on the internal listener, never through nginx (which hides /api/).
         "INTAKE_URL": f"http://127.0.0.1:{ports.portal}/api/intakes",
         "CHAT_SOCKET_URL": "",  # the page's own origin, through nginx
-        "SMS_PUBLIC_URL": env.get("SMS_PUBLIC_URL") or f"{profile.public_url}/webhooks/sms/webhook",
+        **{name: env.get(name) or profile.public_url + path for name, path in WEBHOOKS.items()},
     }
     portal_env = {
         **env,
@@ -619,7 +626,10 @@ Palīgs is running (production profile):
   web chat       {profile.chat_url}
                  (add ?lang=ru&src=test for a language and a campaign tag)
   REST           {profile.public_url}/webhooks/rest/webhook
-  SMS webhook    {profile.public_url}/webhooks/sms/webhook
+  SMS webhook    {profile.public_url}{WEBHOOKS["SMS_PUBLIC_URL"]}
+  WhatsApp       {profile.public_url}{WEBHOOKS["WHATSAPP_PUBLIC_URL"]}
+  Telegram       {profile.public_url}{WEBHOOKS["TELEGRAM_PUBLIC_URL"]}
+                 (registered with Telegram by `python -m bot telegram set-webhook`)
   staff portal   {profile.portal_url}   (users: .venv/portal/bin/python -m portal users add --help)
   http           http://{profile.server_name}:{ports.http}/ redirects to https
   certificate    {profile.certificate} (self-signed: the browser asks once)

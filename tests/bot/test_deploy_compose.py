@@ -1,6 +1,7 @@
 """docker-compose.yml as the production description, read through `docker-compose config` (Debian's
-docker-compose 1.29): only nginx is public, two Rasa replicas on PostgreSQL and Redis, health checks and
-restart policies, the hourly purge, and nginx's template variables all given. (tests/test_setup.py checks
+docker-compose 1.29): only nginx is public (Rasa may call out, to Telegram's Bot API), two Rasa replicas
+on PostgreSQL and Redis, the channels' settings from the operator's .env, health checks and restart
+policies, the hourly purge, and nginx's template variables all given. (tests/test_setup.py checks
 that it validates and that a missing secret stops it.)"""
 
 from __future__ import annotations
@@ -17,12 +18,26 @@ from bot.tooling.secrets import fresh_env
 from tests.test_setup import REPO, compose_config, without_settings
 
 LONG_RUNNING = ("nginx", "rasa", "actions", "portal", "purge", "postgres", "redis")
+# What an operator fills into .env for the WhatsApp and Telegram channels (python -m bot secrets makes
+# TELEGRAM_SECRET_TOKEN itself).
+CHANNEL_SETTINGS = {
+    "TWILIO_AUTH_TOKEN": "twilio-auth-token-of-the-operator",
+    "TWILIO_WHATSAPP_NUMBER": "whatsapp:+37120000000",
+    "WHATSAPP_PUBLIC_URL": "https://chat.example.org/webhooks/whatsapp/webhook",
+    "TELEGRAM_BOT_TOKEN": "123456789:telegram-bot-token-of-the-operator",
+    "TELEGRAM_API_URL": "https://api.telegram.org",
+    "TELEGRAM_PUBLIC_URL": "https://chat.example.org/webhooks/telegram/webhook",
+}
 
 
 @pytest.fixture(scope="module")
 def compose(tmp_path_factory):
     env_file = tmp_path_factory.mktemp("compose") / ".env"
-    env_file.write_text(fresh_env((REPO / ".env.example").read_text()))
+    text = fresh_env((REPO / ".env.example").read_text())
+    for name, value in CHANNEL_SETTINGS.items():
+        text, count = re.subn(rf"^{name}=.*$", f"{name}={value}", text, flags=re.M)
+        assert count == 1, name
+    env_file.write_text(text)
     operator = dict(line.split("=", 1) for line in env_file.read_text().splitlines()
                     if "=" in line and not line.startswith("#"))
     result = compose_config({**without_settings(), **operator, "PALIGS_ENV_FILE": str(env_file)})
@@ -36,10 +51,36 @@ def test_only_nginx_is_public(compose):
     assert {p["target"] for p in services["nginx"]["ports"]} == {443, 80}
     assert set(services["nginx"]["networks"]) == {"public", "internal"}
     assert compose[0]["networks"]["internal"]["internal"] is True
-    for name in ("rasa", "actions", "postgres", "redis", "purge"):
+    for name in ("actions", "postgres", "redis", "purge"):
         assert set(services[name]["networks"]) == {"internal"}, name
     assert set(services["portal"]["networks"]) == {"internal", "egress"}  # e-mail only
+    assert set(services["rasa"]["networks"]) == {"internal", "egress"}  # Telegram's Bot API only
     assert services["error-page"]["network_mode"] == "none"
+
+
+def test_only_internal_is_closed_and_egress_lets_rasa_call_telegram(compose):
+    """`internal: true` has no route out, so a service only on it could not reach api.telegram.org;
+    egress is an ordinary bridge that nobody publishes a port on."""
+    config, operator = compose
+    networks = config["networks"]
+    assert not networks["egress"].get("internal") and not networks["public"].get("internal")
+    on_egress = sorted(name for name, s in config["services"].items() if "egress" in s.get("networks", {}))
+    assert on_egress == ["portal", "rasa"]
+    assert not any(config["services"][name].get("ports") for name in on_egress)
+    assert operator["TELEGRAM_API_URL"].startswith("https://")
+
+
+@pytest.mark.parametrize("service", ["rasa", "purge"])
+def test_the_channels_settings_reach_the_containers_from_the_operators_env(compose, service):
+    """env_file, not the compose file's own ${...}, carries them: the replicas need all of them, the purge
+    TELEGRAM_BOT_TOKEN (with it, it also clears the Telegram message ids past their window)."""
+    config, operator = compose
+    environment = config["services"][service]["environment"]
+    names = set(CHANNEL_SETTINGS) | {"TELEGRAM_SECRET_TOKEN", "SMS_PUBLIC_URL", "TWILIO_NUMBER"}
+    for name in names:
+        assert environment.get(name) == operator[name], name
+    assert len(operator["TELEGRAM_SECRET_TOKEN"]) >= 32  # made by python -m bot secrets
+    assert operator["TELEGRAM_BOT_TOKEN"] == CHANNEL_SETTINGS["TELEGRAM_BOT_TOKEN"]  # the fixture's own
 
 
 def test_two_rasa_replicas_share_postgresql_and_redis(compose):

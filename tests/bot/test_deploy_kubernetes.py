@@ -1,6 +1,7 @@
 """deploy/kubernetes/: every manifest valid offline against Kubernetes' own schemas, and what matters in
 them checked against the code it runs: secrets only by reference, only the public paths at the edge,
-socket.io's affinity, both purges, the Rasa values, and PostgreSQL connections within max_connections.
+socket.io's affinity, both purges, the Rasa values (every channel, its public URL and its secrets), HTTPS
+out to Telegram's Bot API, and PostgreSQL connections within max_connections.
 
 The validator is kubernetes-validate from the lint venv (requirements/lint.txt; `make test` builds it
 through its ruff target). Without it this test fails, it never skips.
@@ -49,7 +50,7 @@ SECRETS = {"paligs-assistant", "paligs-portal"}
 SECRET_VARIABLES = {
     "RASA_TOKEN", "SENDER_KEY", "ACTION_SERVER_SECRET", "INTAKE_SECRET", "TRACKER_DB_URL", "LOCK_STORE_URL",
     "OUTBOX_DB_URL", "PORTAL_DB_URL", "PORTAL_DATA_KEY", "PORTAL_SESSION_SECRET", "SMTP_URL",
-    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "POSTGRES_PASSWORD",
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_NUMBER", "TWILIO_WHATSAPP_NUMBER", "POSTGRES_PASSWORD",
     "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN", "JWT_SECRET",
 }
 SECRET_LOOKING_NAME = re.compile(r"SECRET|TOKEN|PASSWORD|_KEY$|_KEY_|DB_URL|STORE_URL|SMTP_URL")
@@ -362,6 +363,8 @@ PORTAL = "portal.example.org"
 PUBLIC_PATHS = {
     (CHAT, "/webhooks/rest/webhook", "Exact", RELEASE, 5005),
     (CHAT, "/webhooks/sms/webhook", "Exact", RELEASE, 5005),
+    (CHAT, "/webhooks/whatsapp/webhook", "Exact", RELEASE, 5005),
+    (CHAT, "/webhooks/telegram/webhook", "Exact", RELEASE, 5005),
     (CHAT, "/socket.io", "Prefix", RELEASE, 5005),
     (CHAT, "/webhooks/web/chat", "Exact", RELEASE, 5005),
     (CHAT, "/webhooks/web/chat/strings.json", "Exact", RELEASE, 5005),
@@ -426,6 +429,45 @@ def test_each_ingress_has_tls_a_body_limit_and_the_nginx_class(name):
     assert ingress["spec"]["ingressClassName"] == "nginx"
     size = ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"]
     assert re.fullmatch(r"\d+k", size) and int(size[:-1]) <= 64
+
+
+# The channels' webhooks: the setting naming each one's outside URL (what Twilio signs, what `python -m bot
+# telegram set-webhook` registers) and the channel class credentials.yml turns on.
+CHANNELS = {
+    "/webhooks/sms/webhook": ("SMS_PUBLIC_URL", "bot.server.channels.sms.SmsInput"),
+    "/webhooks/whatsapp/webhook": ("WHATSAPP_PUBLIC_URL", "bot.server.channels.whatsapp.WhatsAppInput"),
+    "/webhooks/telegram/webhook": ("TELEGRAM_PUBLIC_URL", "bot.server.channels.telegram.TelegramInput"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(CHANNELS))
+def test_each_channels_webhook_is_forwarded_configured_and_named_by_its_public_url(path):
+    setting, channel = CHANNELS[path]
+    forwarded = set().union(*(routes(ingress) for ingress in of_kind("Ingress")))
+    assert (CHAT, path, "Exact", RELEASE, 5005) in forwarded
+    assert channel in values()["applicationSettings"]["credentials"]["additionalChannelCredentials"]
+    assert extra_env()[setting] == {"name": setting, "value": f"https://{CHAT}{path}"}
+
+
+def test_the_telegram_secret_header_is_not_touched_at_the_edge():
+    """ingress-nginx passes request headers on; nothing here may set or clear Telegram's."""
+    for ingress in of_kind("Ingress"):
+        for name, value in ingress["metadata"].get("annotations", {}).items():
+            assert "snippet" not in name and "proxy-set-headers" not in name, (ingress["metadata"]["name"], name)
+            assert "telegram" not in str(value).lower(), (ingress["metadata"]["name"], name)
+
+
+@pytest.mark.parametrize("workload, secret_keys", [
+    (RELEASE, {"TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "TELEGRAM_BOT_TOKEN", "TELEGRAM_SECRET_TOKEN"}),
+    # `bot purge` clears the Telegram ledger only when the token is set
+    ("paligs-purge", {"TELEGRAM_BOT_TOKEN"}),
+])
+def test_the_channels_secrets_are_read_from_the_assistants_secret_and_optional(workload, secret_keys):
+    """Optional, like Twilio's: a channel without its keys answers 503, the pod still starts."""
+    assert secret_keys <= secret_references()[workload]["paligs-assistant"]
+    for where, entry in env_entries():
+        if where.split("/")[0] == workload and entry["name"] in secret_keys:
+            assert entry["valueFrom"]["secretKeyRef"].get("optional") is True, (where, entry["name"])
 
 
 # --- the purge -------------------------------------------------------------------------------------------
@@ -528,6 +570,41 @@ INGRESS_CONTROLLER = {
 def component(name: str) -> Dict[str, Any]:
     return {"podSelector": {"matchLabels": {"app.kubernetes.io/part-of": "paligs",
                                             "app.kubernetes.io/component": name}}}
+
+
+def allows_https_out(policy: Dict[str, Any]) -> bool:
+    """Whether an egress policy lets its pods open TCP 443 to any address (Telegram's are not fixed)."""
+    for rule in policy["spec"].get("egress", []):
+        anywhere = not rule.get("to") or any(
+            peer.get("ipBlock", {}).get("cidr") == "0.0.0.0/0" for peer in rule["to"])
+        https = not rule.get("ports") or any(
+            port.get("protocol", "TCP") == "TCP" and port.get("port") in (443, "https") for port in rule["ports"])
+        if anywhere and https:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("policy, allowed", [
+    ({"spec": {"policyTypes": ["Egress"]}}, False),  # deny all
+    ({"spec": {"egress": [{"to": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"port": 443}]}]}}, False),
+    ({"spec": {"egress": [{"ports": [{"protocol": "TCP", "port": 5432}]}]}}, False),
+    ({"spec": {"egress": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]}]}},
+     True),
+    ({"spec": {"egress": [{}]}}, True),  # allow all
+])
+def test_the_https_out_check_itself(policy, allowed):
+    assert allows_https_out(policy) is allowed
+
+
+def test_rasa_may_call_telegrams_bot_api():
+    """The Telegram channel answers over HTTPS to api.telegram.org. Every NetworkPolicy that restricts the
+    Rasa pods' egress (none today: they are ingress-only) must let TCP 443 out."""
+    rasa = pod_labels(chart_resources(values())[0])
+    restricting = [p for p in of_kind("NetworkPolicy") if "Egress" in p["spec"].get("policyTypes", [])
+                   and p["spec"]["podSelector"].get("matchLabels", {}).items() <= rasa.items()]
+    for policy in restricting:
+        assert allows_https_out(policy), policy["metadata"]["name"]
+    assert values()["networkPolicy"]["enabled"] is False  # the chart's own policies would not allow it
 
 
 def test_every_pod_is_isolated_by_default():

@@ -1,8 +1,10 @@
 """deploy/nginx/paligs.conf.template: rendered as the production profile renders it, accepted by `nginx -t`
 (unprivileged prefix, a generated certificate), only the public locations, the headers, a log without
 query strings; and the same file run by a real nginx whose upstreams are down: 404 for everything not
-public, the page with 112 and the hotline when no replica answers, HTTP moved to HTTPS.
-No Rasa is needed here; tests/e2e/test_production_nginx.py runs the whole profile.
+public, the page with 112 and the hotline when no replica answers, HTTP moved to HTTPS; and with a
+stand-in for Rasa, the channels' webhooks (SMS, WhatsApp, Telegram) arrive with their signature and secret
+headers and their bodies as sent, none of which reaches the log. No Rasa is needed here;
+tests/e2e/test_production_nginx.py runs the whole profile.
 
 nginx and openssl are Debian packages (scripts/ensure-system-packages); without them this fails.
 """
@@ -10,15 +12,19 @@ nginx and openssl are Debian packages (scripts/ensure-system-packages); without 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 
@@ -40,6 +46,8 @@ CHAT_LOCATIONS = {
     ("=", "/"): "return 302 /webhooks/web/chat$is_args$args",
     ("=", "/webhooks/rest/webhook"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/sms/webhook"): "proxy_pass http://paligs_rasa",
+    ("=", "/webhooks/whatsapp/webhook"): "proxy_pass http://paligs_rasa",
+    ("=", "/webhooks/telegram/webhook"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/web/chat"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/web/chat/strings.json"): "proxy_pass http://paligs_rasa",
     ("~", STATIC_ASSETS): "proxy_pass http://paligs_rasa",
@@ -53,6 +61,10 @@ PORTAL_LOCATIONS = {
     ("", "/"): "return 404",
 }
 HTTP_LOCATIONS = {("", "/"): "return 301 https://$host"}
+# The channels' webhooks: form-encoded and signed by Twilio (SMS, WhatsApp), JSON with a secret header from
+# Telegram. The header must reach Rasa as sent; the bodies hold phone numbers and chat ids.
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOKS = ["/webhooks/sms/webhook", "/webhooks/whatsapp/webhook", "/webhooks/telegram/webhook"]
 
 
 def blocks(text: str, keyword: str) -> List[Tuple[str, str]]:
@@ -171,6 +183,41 @@ def test_http_level_settings(rendered, directive):
     assert directive in rendered[2]
 
 
+def test_the_webhooks_are_handled_like_sms(rendered):
+    """Same upstream, and no location of their own changes the body limit, the timeouts, the log or the
+    retries: the http level's settings hold for all three."""
+    found = locations(servers(rendered[2])["localhost"])
+    for path in WEBHOOKS:
+        assert found[("=", path)] == "proxy_pass http://paligs_rasa;", path
+
+
+def test_nothing_strips_the_telegram_secret_header(rendered):
+    text = rendered[2]
+    assert "proxy_pass_request_headers" not in text  # on by default: every request header is passed on
+    assert "ignore_invalid_headers off" not in text and "underscores_in_headers" not in text
+    assert not re.search(r"proxy_set_header\s+X-Telegram", text, re.I)
+    assert re.fullmatch(r"[A-Za-z0-9-]+", TELEGRAM_SECRET_HEADER)  # a valid name nginx never drops
+
+
+@pytest.mark.parametrize("operator_url", ["", "https://chat.example.org/webhooks/{}/webhook"])
+def test_the_profile_tells_the_replicas_each_webhooks_public_url(run_dir, operator_url):
+    """What Twilio signs and what `python -m bot telegram set-webhook` registers: nginx's own URL of each
+    webhook unless the operator's settings name another."""
+    ports = production.Ports(https=9443)
+    profile = production.Profile(production.Layout(run_dir), ports, "127.0.0.1", "chat.localhost",
+                                 "portal.localhost", "postgresql://db/x", "redis://r/0", "postgresql://db/x")
+    channels = {"SMS_PUBLIC_URL": "sms", "WHATSAPP_PUBLIC_URL": "whatsapp", "TELEGRAM_PUBLIC_URL": "telegram"}
+    env = {name: operator_url.format(channel) for name, channel in channels.items()}
+    services = {s.name: s for s in production._services(profile, env, production.MODEL)}
+    assert set(production.WEBHOOKS) == set(channels)
+    for name, channel in channels.items():
+        expected = operator_url.format(channel) or f"https://chat.localhost:9443/webhooks/{channel}/webhook"
+        for replica in ("rasa-1", "rasa-2"):
+            assert services[replica].env[name] == expected, (replica, name)
+        # each is a location nginx forwards to the replicas
+        assert ("=", production.WEBHOOKS[name]) in CHAT_LOCATIONS
+
+
 def test_a_sent_post_is_never_retried_on_another_replica(rendered):
     assert "non_idempotent" not in rendered[2]
     for location, body in locations(servers(rendered[2])["localhost"]).items():
@@ -226,13 +273,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(nginx, path, host=None, method="GET", scheme="https", body=None):
+def fetch(nginx, path, host=None, method="GET", scheme="https", body=None, headers=None):
     """(status, headers, body) of one request to the running nginx."""
     layout, ports = nginx
     port = ports.https if scheme == "https" else ports.http
     context = ssl.create_default_context(cafile=str(layout.certificate))
     opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=context))
-    request = urllib.request.Request(f"{scheme}://127.0.0.1:{port}{path}", method=method, data=body)
+    request = urllib.request.Request(f"{scheme}://127.0.0.1:{port}{path}", method=method, data=body,
+                                     headers=headers or {})
     if host:
         request.add_header("Host", f"{host}:{port}")
     try:
@@ -306,3 +354,101 @@ def test_the_access_log_keeps_paths_without_queries(nginx):
     assert '"GET /webhooks/web/chat" 502' in log and '"GET /anything/else" 404' in log  # positive controls
     assert "?" not in log and "lang=" not in log and "37120000000" not in log
     assert "127.0.0.1 " not in log and "127.0.0.0 [" in log  # the address cut to its network
+
+
+# --- a real nginx in front of a stand-in for Rasa -----------------------------------------------------------
+
+
+class StandIn(BaseHTTPRequestHandler):
+    """Records each request (path, headers, body) and answers 200 with JSON, as Rasa's channels do."""
+
+    protocol_version = "HTTP/1.1"  # nginx keeps its upstream connections alive
+    received: List[Tuple[str, Dict[str, str], bytes]] = []
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.received.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        answer = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def nginx_to_stand_in() -> Iterator[Tuple[production.Layout, production.Ports]]:
+    run_dir = Path(tempfile.mkdtemp(prefix="paligs-nginx-stand-in-"))
+    run_dir.chmod(0o755)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    https, http, portal = production.free_ports(3)
+    ports = production.Ports(https=https, http=http, rasa=(server.server_address[1],), actions=0, portal=portal)
+    layout = production.Layout(run_dir)
+    production.make_certificate(layout, ["localhost", "portal.localhost"])
+    production.write_nginx_config(layout, production.nginx_values(layout, ports, "127.0.0.1", "localhost",
+                                                                  "portal.localhost"))
+    process = subprocess.Popen(production.nginx_command(layout, "-g", "daemon off;"),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while not listening(ports.https):
+            assert process.poll() is None and time.monotonic() < deadline, layout.error_log.read_text()
+            time.sleep(0.1)
+        yield layout, ports
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+PHONE = "+37120000123"
+CHAT_ID = 987654321
+TELEGRAM_SECRET = "telegram_secret-Token_0123456789abcdefABCDEF"
+TWILIO_SIGNATURE = "c2lnbmF0dXJlLW9mLXR3aWxpbw=="
+
+
+def webhook_request(path: str) -> Tuple[bytes, Dict[str, str]]:
+    """A body and headers as each service sends them."""
+    if path.endswith("/telegram/webhook"):
+        update = {"update_id": 10001, "message": {"message_id": 7, "chat": {"id": CHAT_ID, "type": "private"},
+                                                   "from": {"id": CHAT_ID, "first_name": "Anna"}, "text": "Sveiki"}}
+        return json.dumps(update).encode(), {"Content-Type": "application/json",
+                                            TELEGRAM_SECRET_HEADER: TELEGRAM_SECRET}
+    sender = f"whatsapp:{PHONE}" if "/whatsapp/" in path else PHONE
+    form = urllib.parse.urlencode({"MessageSid": "SM0123", "From": sender, "Body": "Sveiki"}).encode()
+    return form, {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": TWILIO_SIGNATURE}
+
+
+@pytest.mark.parametrize("path", WEBHOOKS)
+def test_the_webhooks_reach_rasa_with_their_headers_and_bodies_as_sent(nginx_to_stand_in, path):
+    StandIn.received.clear()
+    body, headers = webhook_request(path)
+    status, _, answer = fetch(nginx_to_stand_in, path, method="POST", body=body, headers=headers)
+    assert status == 200 and json.loads(answer) == {"ok": True}
+    [(forwarded_path, forwarded, forwarded_body)] = StandIn.received
+    assert forwarded_path == path and forwarded_body == body
+    for name, value in headers.items():
+        assert forwarded[name.lower()] == value, name
+    assert forwarded["x-forwarded-for"] == "127.0.0.1" and forwarded["x-forwarded-proto"] == "https"
+
+
+def test_the_webhooks_bodies_and_secrets_stay_out_of_the_log(nginx_to_stand_in):
+    layout, _ = nginx_to_stand_in
+    for path in WEBHOOKS:
+        body, headers = webhook_request(path)
+        assert fetch(nginx_to_stand_in, path, method="POST", body=body, headers=headers)[0] == 200
+    deadline = time.monotonic() + 5
+    while "/webhooks/telegram/webhook" not in layout.access_log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = layout.access_log.read_text()
+    for path in WEBHOOKS:  # positive controls: each request is there
+        assert f'"POST {path}" 200' in log, path
+    for secret in (PHONE, PHONE[1:], "20000123", str(CHAT_ID), "Anna", "Sveiki", TELEGRAM_SECRET, TWILIO_SIGNATURE):
+        assert secret not in log, secret

@@ -158,6 +158,8 @@ def test_what_is_not_public_answers_404_from_nginx(profile, method, path, host):
     ("GET", "/webhooks/web/chat/static/chat.js", None, 200),
     ("GET", "/webhooks/web/chat/strings.json?lang=ru", None, 200),
     ("POST", "/webhooks/sms/webhook", None, 503),  # the channel's own answer: no TWILIO_AUTH_TOKEN here
+    ("POST", "/webhooks/whatsapp/webhook", None, 503),  # likewise: no TWILIO_AUTH_TOKEN
+    ("POST", "/webhooks/telegram/webhook", None, 503),  # no TELEGRAM_BOT_TOKEN / TELEGRAM_SECRET_TOKEN
     ("GET", "/portal/login", PORTAL_HOST, 200),
 ])
 def test_the_public_paths_reach_their_service(profile, method, path, host, status):
