@@ -44,6 +44,7 @@ STATIC_ASSETS = r"^/webhooks/web/chat/static/(chat\.js|chat\.css|socket\.io\.min
 CHAT_LOCATIONS = {
     ("=", "/_paligs/unavailable.html"): "internal",
     ("=", "/"): "return 302 /webhooks/web/chat$is_args$args",
+    ("=", "/chat"): "return 302 /webhooks/web/chat$is_args$args",
     ("=", "/webhooks/rest/webhook"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/sms/webhook"): "proxy_pass http://paligs_rasa",
     ("=", "/webhooks/whatsapp/webhook"): "proxy_pass http://paligs_rasa",
@@ -341,6 +342,9 @@ def test_http_moves_to_https_with_the_query(nginx):
     assert status == 301
     assert headers["Location"] == f"https://127.0.0.1:{ports.https}/webhooks/web/chat?lang=ru&src=qr"
     assert fetch(nginx, "/?lang=uk")[1]["Location"] == "/webhooks/web/chat?lang=uk"
+    # The short address on posters keeps the language and the campaign.
+    poster = "lang=uz&src=emb-tashkent"
+    assert fetch(nginx, f"/chat?{poster}")[1]["Location"] == f"/webhooks/web/chat?{poster}"
 
 
 def test_the_access_log_keeps_paths_without_queries(nginx):
