@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Iterable, List, Mapping, Optional
+from urllib.parse import urlsplit, urlunsplit
 
 DEVELOPMENT = "development"
 MIN_SECRET_BYTES = 32
@@ -91,16 +92,20 @@ class Settings:
     actions_max_body_bytes: int
     encoder_threads: int
     encoder_cache_dir: str
+    funnel_url: str
+    funnel_push_seconds: float
+    funnel_retention_weeks: int
 
 
 def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
     env = os.environ if env is None else env
+    intake_url = env.get("INTAKE_URL", "http://localhost:8080/api/intakes")
     return Settings(
         rasa_token=env.get("RASA_TOKEN", ""),
         tracker_db_url=env.get("TRACKER_DB_URL", "sqlite:///var/tracker.db"),
         lock_store_url=env.get("LOCK_STORE_URL", ""),
         sender_key=env.get("SENDER_KEY", ""),
-        intake_url=env.get("INTAKE_URL", "http://localhost:8080/api/intakes"),
+        intake_url=intake_url,
         intake_secret=env.get("INTAKE_SECRET", ""),
         retention_days=int(env.get("TRACKER_RETENTION_DAYS", "30")),
         timezone=env.get("PALIGS_TIMEZONE", "Europe/Riga"),
@@ -140,4 +145,16 @@ def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
         # Training may use every core (make train sets it).
         encoder_threads=max(1, int(env.get("ENCODER_THREADS", "1"))),
         encoder_cache_dir=env.get("ENCODER_CACHE_DIR", "build/encoder-cache"),
+        # The anonymous funnel counters (bot/campaigns/funnel.py): pushed by the outbox worker, by
+        # default next to the intakes (…/api/intakes -> …/api/funnel), kept three years.
+        funnel_url=env.get("FUNNEL_URL", "").strip() or sibling_url(intake_url, "funnel"),
+        funnel_push_seconds=float(env.get("FUNNEL_PUSH_SECONDS", "300")),
+        funnel_retention_weeks=int(env.get("FUNNEL_RETENTION_WEEKS", "156")),
     )
+
+
+def sibling_url(url: str, name: str) -> str:
+    """`url` with its last path segment replaced by `name`."""
+    parts = urlsplit(url.strip())
+    parent = parts.path.rstrip("/").rpartition("/")[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{parent}/{name}", "", ""))

@@ -14,8 +14,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import funnel
 from bot.actions.common import language_of, output_channel_of, rendered, say
 from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, FormValidation, leave_form
+from bot.campaigns.funnel import HANDOFF_SENT
 from bot.forms.reply import ANSWER_OPTIONS, Kind, Message, Outcome
 from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
@@ -197,6 +199,7 @@ class ActionHandoffSubmit(Action):
             say(dispatcher, "utter_handoff_failed", lang, channel)
             return _clear_flow()
         service.wake_worker()
+        funnel.count(tracker, HANDOFF_SENT)
         say(dispatcher, "utter_handoff_sent", lang, channel, values={"reference": display(reference)})
         references = list(tracker.get_slot(REFERENCES_SLOT) or []) + [reference]
         return _clear_flow() + [SlotSet(REFERENCE_SLOT, reference), SlotSet(REFERENCES_SLOT, references)]

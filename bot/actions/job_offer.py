@@ -9,8 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import funnel
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.actions.forms import REQUESTED_SLOT, FormValidation, leave_form
+from bot.campaigns.funnel import JOB_OFFER_FINISHED
 from bot.forms.reply import Message, Outcome
 from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
@@ -97,6 +99,7 @@ class ActionJobOfferResult(Action):
     ) -> List[EventType]:
         flags = job_offer_flags()
         check = assess_offer(flags, tracker.get_slot(ANSWERS_SLOT) or {})
+        funnel.count(tracker, JOB_OFFER_FINISHED)
         lang, channel = language_of(tracker), output_channel_of(tracker)
         t = translator_for(tracker)
         say(dispatcher, f"utter_job_offer_result_{check.risk}", lang, channel)

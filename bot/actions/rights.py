@@ -9,7 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import funnel
 from bot.actions.common import language_of, output_channel_of, rendered, translated_fact, translator_for
+from bot.campaigns.funnel import RIGHTS_TOPIC_OPENED
 from bot.rights.topics import (
     ANSWER_CONTEXT,
     MORE_CONTEXT,
@@ -64,6 +66,7 @@ class ActionExplainRights(Action):
         if topic is None:
             show_topics(dispatcher, tracker)
             return []
+        funnel.count(tracker, RIGHTS_TOPIC_OPENED)
         return answer(dispatcher, tracker, topic)
 
 

@@ -10,8 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import funnel
 from bot.actions.common import language_of, output_channel_of, say, translator_for
 from bot.actions.forms import REQUESTED_SLOT, AskWithResponse, FormValidation, latest_message, leave_form
+from bot.campaigns.funnel import SCREENING_STARTED, screening_finished
 from bot.forms.reply import Kind, Message, Outcome
 from bot.forms.step_aside import step_aside_intents
 from bot.forms.words import vocabulary
@@ -98,6 +100,8 @@ class ValidateScreeningForm(FormValidation[WalkState]):
             say(dispatcher, "utter_screening_noted_minor", language_of(tracker), output_channel_of(tracker))
         elif outcome.kind is Kind.NOTED and outcome.noted:
             _acknowledge(dispatcher, tracker, indicator_set().indicators[outcome.noted])
+        if before.consent is None and outcome.state.consent:  # started: yes to the questions, once per walkthrough
+            funnel.count(tracker, SCREENING_STARTED)
         return _progress(before, outcome.state)
 
 
@@ -177,6 +181,7 @@ class ActionScreeningResult(Action):
             return [SlotSet("screening_consent", None), SlotSet(IN_PROGRESS_SLOT, False)]
         indicators = indicator_set()
         assessment = assess(indicators.scoring(), state.answers, minor=state.minor)
+        funnel.count(tracker, screening_finished(assessment.signal))
         plan = plan_result(assessment, indicators, state.minor)
         t = translator_for(tracker)
         *meaning, next_steps = plan.responses

@@ -1,4 +1,5 @@
-"""action_session_start: carry the language over and read the entry metadata."""
+"""action_session_start: carry the language over, read the entry metadata, and count a
+conversation that opens (chat_opened: once per conversation, not per later session)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions import funnel
+from bot.campaigns.funnel import CHAT_OPENED, is_new_conversation
 from bot.campaigns.registry import campaigns
 from bot.language.registry import registry
 from bot.session_metadata import session_entry
@@ -36,5 +39,7 @@ class ActionSessionStart(Action):
             events.append(SlotSet("source", campaigns().tag(entry.source)))
         if entry.channel:
             events.append(SlotSet("channel", entry.channel))
+        if is_new_conversation(tracker.events):
+            funnel.count(tracker, CHAT_OPENED, events)
         events.append(ActionExecuted("action_listen"))
         return events

@@ -5,6 +5,9 @@ Delivery is at least once from here and exactly once at the receiver, which
 stores an intake once by its `id`. Bodies are sealed at rest and dropped once
 delivered; what stays (reference, conversation key, times) lets "delete my
 data" withdraw an intake later. Blocking database calls run in a thread.
+
+The same database keeps the anonymous funnel counters (bot/campaigns/funnel_store.py):
+`Outbox.funnel`, purged with the outbox.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from bot import sqlite
+from bot.campaigns.funnel_store import FunnelCounts
 from bot.handoff.reference import new_reference
 from bot.handoff.sealing import SealingError, seal, unseal
 from bot.settings import Settings
@@ -82,7 +86,13 @@ def engine_arguments(url: str, pool_size: Optional[int], max_overflow: Optional[
 
 class Outbox:
     def __init__(
-        self, url: str, key: str, pool_size: Optional[int] = None, max_overflow: Optional[int] = None
+        self,
+        url: str,
+        key: str,
+        pool_size: Optional[int] = None,
+        max_overflow: Optional[int] = None,
+        timezone: str = "Europe/Riga",
+        funnel_retention_weeks: int = 156,
     ) -> None:
         parsed = make_url(url)
         if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
@@ -92,12 +102,17 @@ class Outbox:
             sqlite.use_pragmas(self.engine)
         self.key = key
         metadata.create_all(self.engine)
+        self.funnel = FunnelCounts(self.engine, timezone, funnel_retention_weeks)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Outbox":
         """The outbox the action server and `python -m bot purge` open: OUTBOX_DB_URL, sealed with
-        SENDER_KEY, OUTBOX_POOL_SIZE + OUTBOX_MAX_OVERFLOW connections on PostgreSQL."""
-        return cls(settings.outbox_db_url, settings.sender_key, settings.outbox_pool_size, settings.outbox_max_overflow)
+        SENDER_KEY, OUTBOX_POOL_SIZE + OUTBOX_MAX_OVERFLOW connections on PostgreSQL; funnel weeks on
+        PALIGS_TIMEZONE's calendar, kept FUNNEL_RETENTION_WEEKS."""
+        return cls(
+            settings.outbox_db_url, settings.sender_key, settings.outbox_pool_size, settings.outbox_max_overflow,
+            settings.timezone, settings.funnel_retention_weeks,
+        )
 
     def new_reference(self) -> str:
         """A reference no intake in the outbox has (40 random bits; draw again on a clash)."""
@@ -210,12 +225,17 @@ class Outbox:
 
     def purge(self, days: int, now: Optional[dt.datetime] = None) -> int:
         """Forget delivered messages older than `days` (the conversations they came
-        from are gone by then, so nothing could withdraw through them any more)."""
-        cutoff = (now or _now()) - dt.timedelta(days=days)
+        from are gone by then, so nothing could withdraw through them any more), and
+        funnel counters past their own, longer retention. Returns the messages forgotten."""
+        now = now or _now()
+        cutoff = now - dt.timedelta(days=days)
         with self.engine.begin() as conn:
-            return conn.execute(
+            removed = conn.execute(
                 messages.delete().where(messages.c.delivered_at.is_not(None), messages.c.delivered_at < cutoff)
             ).rowcount or 0
+        counters = self.funnel.purge(now)
+        logger.info("purge: %d funnel counters older than %d weeks removed", counters, self.funnel.retention_weeks)
+        return removed
 
     def pending_count(self) -> int:
         with self.engine.connect() as conn:
