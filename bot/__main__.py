@@ -101,6 +101,31 @@ def _cmd_nlu_report(args: argparse.Namespace) -> int:
     return 1 if floors and args.check else 0
 
 
+def _cmd_qr(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.campaigns import materials as print_run
+    from bot.campaigns.posters import PosterRefused
+    from bot.campaigns.registry import campaigns
+    from bot.contacts.book import contact_book, display_phone
+    from bot.i18n.catalogs import MissingCatalog
+    from bot.settings import load_settings
+
+    try:
+        selection = print_run.select(campaigns(), args.campaign, args.lang, args.all)
+        made = print_run.materials(selection, load_settings().chat_public_url)
+        out_dir = Path(args.out)
+        index = print_run.make_all(made, out_dir, display_phone(contact_book()["hotline"].phone), report=print)
+    except print_run.SelectionError as mistake:
+        print(f"python -m bot qr: {mistake}", file=sys.stderr)
+        return 2
+    except (MissingCatalog, PosterRefused) as problem:
+        print(f"python -m bot qr: {problem}", file=sys.stderr)
+        return 1
+    print(f"{out_dir / print_run.INDEX_FILE}: {len(index['materials'])} campaign language(s)")
+    return 0
+
+
 def _cmd_secrets(args: argparse.Namespace) -> int:
     from bot.paths import REPO_DIR
     from bot.tooling.secrets import fresh_env
@@ -150,6 +175,16 @@ def parser() -> argparse.ArgumentParser:
     telegram.add_argument("task", choices=["set-webhook"])
     telegram.add_argument("--url", help="the public webhook URL (default: TELEGRAM_PUBLIC_URL)")
     telegram.set_defaults(handler=_cmd_telegram)
+
+    qr = commands.add_parser(
+        "qr", help="QR codes (PNG, SVG), an A5 poster and a card (PDF) per campaign language, and index.json"
+    )
+    which = qr.add_mutually_exclusive_group(required=True)
+    which.add_argument("--campaign", metavar="CODE", help="a campaign of bot/data/content/campaigns.yml")
+    which.add_argument("--all", action="store_true", help="every campaign in each of its languages")
+    qr.add_argument("--lang", metavar="CODE", help="one of the campaign's languages (default: all of them)")
+    qr.add_argument("--out", metavar="DIR", default="build/posters", help="where the files go (default: %(default)s)")
+    qr.set_defaults(handler=_cmd_qr)
 
     content = commands.add_parser("content", help="facts as data")
     content.add_argument("task", choices=["check"])
