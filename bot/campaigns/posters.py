@@ -130,12 +130,13 @@ def render_pdf(page: str) -> bytes:
 
     with _weasyprint_warnings() as warnings:
         document = weasyprint.HTML(string=page).render()
+        if len(document.pages) != 1:
+            raise PosterRefused(f"the words need {len(document.pages)} pages, not one: shorten the translation")
+        pdf = document.write_pdf()  # glyphs are looked up (and found missing) while drawing
     missing = [message for message in warnings if ".notdef" in message]
     if missing:
         raise PosterRefused("letters no installed font has (fonts-noto-core?): " + "; ".join(missing))
-    if len(document.pages) != 1:
-        raise PosterRefused(f"the words need {len(document.pages)} pages, not one: shorten the translation")
-    return document.write_pdf()
+    return pdf
 
 
 def write_pdf(page: str, path: Path) -> None:
