@@ -23,7 +23,7 @@ TRAINING_DATA := $(shell find bot/data/nlu bot/data/rules -name '*.yml' 2>/dev/n
 PO_FILES := $(wildcard bot/locales/*/LC_MESSAGES/messages.po)
 MODEL := models/paligs.tar.gz
 
-.PHONY: help setup run run-production test nlu-check train i18n i18n-update validate lint ruff bench clean system-packages
+.PHONY: help setup run run-production test nlu-check train i18n i18n-update validate lint ruff bench clean system-packages posters
 
 # The intake service and staff portal: its own venv and targets (portal-*).
 include portal.mk
@@ -87,6 +87,11 @@ validate: setup ## rasa data validate --fail-on-warning
 
 system-packages:
 	scripts/ensure-system-packages
+
+# WeasyPrint lays the pages out through Debian's Pango; the fonts are Debian's Noto.
+posters: $(BOT_VENV)/.installed build/.i18n ## QR codes, A5 posters and cards of every campaign (build/posters/, index.json)
+	scripts/ensure-system-packages libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
+	$(PY) -m bot qr --all --out build/posters
 
 ruff: $(LINT_VENV)/.installed ## ruff on the whole tree (config: ruff.toml)
 	$(LINT_VENV)/bin/ruff check .
