@@ -21,6 +21,7 @@ from sanic.request import Request
 
 from bot.actions import funnel
 from bot.actions.gate import guard_webhook
+from bot.campaigns.funnel_push import require_safe_funnel_url
 from bot.handoff import service as handoff_service
 from bot.handoff.delivery import require_safe_intake_url
 from bot.privacy import logs
@@ -109,5 +110,6 @@ def serve(host: str = "0.0.0.0", port: int = 5055) -> None:
     require_real_secrets(ACTION_SERVER_SECRETS)
     settings = load_settings()
     require_safe_intake_url(settings.intake_url)
+    require_safe_funnel_url(settings.funnel_url)  # here, not when the worker starts inside the running server
     app = create_action_app(settings)
     app.run(host=host, port=port, workers=1, access_log=False)
