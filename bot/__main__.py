@@ -113,7 +113,7 @@ def _cmd_qr(args: argparse.Namespace) -> int:
 
     try:
         selection = print_run.select(campaigns(), args.campaign, args.lang, args.all)
-        made = print_run.materials(selection, load_settings().chat_public_url)
+        made = print_run.materials_for(selection, load_settings().chat_public_url)
         out_dir = Path(args.out)
         index = print_run.make_all(made, out_dir, display_phone(contact_book()["hotline"].phone), report=print)
     except print_run.SelectionError as mistake:

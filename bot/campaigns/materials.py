@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
+from bot.campaigns import posters, qr
 from bot.campaigns.links import chat_link, printed_link
 from bot.campaigns.registry import Campaign, Campaigns
+from bot.i18n.catalogs import default_catalogs
+from bot.language.registry import registry
 
 INDEX_FILE = "index.json"
 DEFAULT_OUT_DIR = Path("build") / "posters"
@@ -76,7 +79,7 @@ def select(
     return [(chosen, lang)]
 
 
-def materials(selection: Iterable[Tuple[Campaign, str]], chat_public_url: str) -> List[Material]:
+def materials_for(selection: Iterable[Tuple[Campaign, str]], chat_public_url: str) -> List[Material]:
     return [Material(c, lang, chat_link(chat_public_url, lang, c.code)) for c, lang in selection]
 
 
@@ -117,10 +120,6 @@ def make_all(made: List[Material], out_dir: Path, hotline_number: str, report: C
 
 def make(material: Material, out_dir: Path, hotline_number: str) -> None:
     """Write one material's QR code (PNG, SVG), poster and card into `out_dir`."""
-    from bot.campaigns import posters, qr
-    from bot.i18n.catalogs import default_catalogs
-    from bot.language.registry import registry
-
     code = qr.qr_code(material.url)
     files = {name: out_dir / file for name, file in material.files.items()}
     qr.write_png(code, files["qr_png"])

@@ -9,7 +9,7 @@ from bot.__main__ import main
 from bot.campaigns.materials import (
     INDEX_FILE,
     SelectionError,
-    materials,
+    materials_for,
     merged_index,
     read_index,
     select,
@@ -65,7 +65,7 @@ def test_all_is_every_registered_campaign_in_each_of_its_languages():
 
 
 def test_files_and_index_entry_of_a_material():
-    [material] = materials(select(registered(), "emb-tashkent", "uz", False), BASE)
+    [material] = materials_for(select(registered(), "emb-tashkent", "uz", False), BASE)
     assert material.index_entry() == {
         "campaign": "emb-tashkent",
         "name": "Embassy in Tashkent",
@@ -81,7 +81,7 @@ def test_files_and_index_entry_of_a_material():
 
 
 def test_every_material_of_all_has_files_of_its_own():
-    made = materials(select(campaigns(), None, None, True), BASE)
+    made = materials_for(select(campaigns(), None, None, True), BASE)
     names = [name for m in made for name in m.files.values()]
     assert len(names) == len(set(names)) == 4 * len(made)
     assert all(m.url == f"{BASE}?lang={m.lang}&src={m.campaign.code}" for m in made)
