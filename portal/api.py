@@ -3,8 +3,9 @@
 POST /api/intakes                      store an intake once (201 new, 200 repeat)
 POST /api/intakes/<reference>/withdraw the person withdrew: status withdrawn, contact erased;
                                        the body names the reference again: {"reference": "..."}
+POST /api/funnel                       anonymous weekly campaign counts (funnel.py): the largest kept
 
-Both are signed (signing.py) over timestamp, method, path and body, and each
+All are signed (signing.py) over timestamp, method, path and body, and each
 signature is accepted once. The protocol is documented in portal/README.md.
 """
 
@@ -16,7 +17,7 @@ import re
 from sanic import Blueprint, Request
 from sanic.response import HTTPResponse, json
 
-from portal import audit, intakes, signing
+from portal import audit, funnel, intakes, signing
 from portal.jobs import notify_new, spawn
 from portal.validation import REFERENCE, ValidationError, validate_intake
 
@@ -28,12 +29,13 @@ def _problem(status: int, error: str, **extra) -> HTTPResponse:
     return json({"error": error, **extra}, status=status)
 
 
-async def _check(request: Request) -> HTTPResponse | None:
+async def _check(request: Request, max_bytes: int | None = None) -> HTTPResponse | None:
     """Size, then the signature (once only); returns an error response or None."""
     settings = request.app.ctx.settings
     body = request.body or b""
-    if len(body) > settings.max_body_bytes:
-        return _problem(413, "body too large", limit=settings.max_body_bytes)
+    limit = max_bytes or settings.max_body_bytes
+    if len(body) > limit:
+        return _problem(413, "body too large", limit=limit)
     timestamp = request.headers.get(signing.TIMESTAMP_HEADER)
     path = request.path + (f"?{request.query_string}" if request.query_string else "")
     try:
@@ -106,3 +108,20 @@ async def withdraw(request: Request, reference: str):
         if changed:
             audit.record(session, "withdraw", "assistant", provider=intake.provider, reference=reference)
     return json({"reference": reference, "status": "withdrawn", "changed": changed})
+
+
+@bp.post("/funnel")
+async def receive_funnel(request: Request):
+    refused = await _check(request, funnel.MAX_BODY_BYTES)
+    if refused:
+        return refused
+    payload, refused = _json_body(request)
+    if refused:
+        return refused
+    try:
+        counts = funnel.validate_push(payload)
+    except ValidationError as error:
+        return _problem(422, "invalid funnel counts", problems=error.problems)
+    async with request.app.ctx.sessions.begin() as session:
+        await funnel.store(session, counts)
+    return json({"stored": len(counts)})

@@ -16,7 +16,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, html, json
 from sqlalchemy import text
 
-from portal import api, db, i18n, jobs, labels, views
+from portal import api, db, funnel, i18n, jobs, labels, views
 from portal.crypto import KeyRing
 from portal.settings import Settings
 
@@ -53,7 +53,8 @@ def make_templates(app: Sanic) -> Environment:
 
 def create_app(settings: Settings) -> Sanic:
     app = Sanic(f"paligs_portal_{uuid.uuid4().hex[:8]}")
-    app.config.REQUEST_MAX_SIZE = settings.max_body_bytes
+    # The largest body any route takes; each API route checks its own limit.
+    app.config.REQUEST_MAX_SIZE = max(settings.max_body_bytes, funnel.MAX_BODY_BYTES)
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.KEEP_ALIVE_TIMEOUT = 5
     app.ctx.settings = settings

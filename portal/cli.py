@@ -170,8 +170,10 @@ def cmd_purge(settings: Settings, args) -> int:
     async def run() -> int:
         async with _database(settings) as session:
             result = await retention.purge(session, settings.contact_retention_days, settings.closed_retention_days,
-                                           idle_minutes=settings.idle_minutes, session_hours=settings.session_hours)
-        print(f"contact details erased: {result.contacts_erased}; intakes deleted: {result.intakes_deleted}")
+                                           idle_minutes=settings.idle_minutes, session_hours=settings.session_hours,
+                                           funnel_weeks=settings.funnel_retention_weeks)
+        print(f"contact details erased: {result.contacts_erased}; intakes deleted: {result.intakes_deleted}; "
+              f"funnel counts deleted: {result.funnel_counts_deleted}")
         return 0
 
     return asyncio.run(run())

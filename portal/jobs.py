@@ -76,8 +76,10 @@ async def _purge(app: Sanic, settings: Settings) -> None:
         result = await retention.purge(
             session, settings.contact_retention_days, settings.closed_retention_days,
             idle_minutes=settings.idle_minutes, session_hours=settings.session_hours,
+            funnel_weeks=settings.funnel_retention_weeks,
         )
-    log.info("purge: %s contacts erased, %s intakes deleted", result.contacts_erased, result.intakes_deleted)
+    log.info("purge: %s contacts erased, %s intakes deleted, %s funnel counts deleted",
+             result.contacts_erased, result.intakes_deleted, result.funnel_counts_deleted)
 
 
 async def _unnotified(app: Sanic) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -159,6 +160,25 @@ class RequestSignature(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class FunnelCount(Base):
+    """How many conversations reached a step, per ISO week, campaign, language and
+    channel: anonymous counts the assistant pushes (POST /api/funnel). A push holds
+    absolute counts, so a key keeps the largest it was ever sent."""
+
+    __tablename__ = "funnel_counts"
+    __table_args__ = (
+        UniqueConstraint("week", "campaign", "language", "channel", "step", name="uq_funnel_counts_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[str] = mapped_column(String(8))  # "2026-W49": sorts as text, so retention compares text
+    campaign: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(2))
+    channel: Mapped[str] = mapped_column(String(8))
+    step: Mapped[str] = mapped_column(String(40))
+    count: Mapped[int] = mapped_column(Integer)
 
 
 class AuditEvent(Base):

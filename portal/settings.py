@@ -18,6 +18,8 @@ from portal.vocabulary import PROVIDERS
 
 REPO = Path(__file__).resolve().parents[1]
 INDICATORS_FILE = REPO / "bot" / "data" / "content" / "indicators.yml"
+CAMPAIGNS_FILE = REPO / "bot" / "data" / "content" / "campaigns.yml"
+POSTERS_DIR = REPO / "build" / "posters"
 log = logging.getLogger("portal.settings")
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///var/portal.db"
@@ -162,6 +164,9 @@ class Settings:
     cookie_secure: bool = True
     purge_interval_hours: int = 24
     indicators_path: Path = INDICATORS_FILE
+    campaigns_path: Path = CAMPAIGNS_FILE
+    posters_dir: Path = POSTERS_DIR
+    funnel_retention_weeks: int = 156
     login_max_failures: int = 5
     login_window_minutes: int = 15
     login_delay_seconds: int = 2
@@ -192,6 +197,8 @@ class Settings:
         if session_secret and len(session_secret) < 16:
             raise SettingsError("PORTAL_SESSION_SECRET must be at least 16 characters")
         indicators = env.get("PORTAL_INDICATORS_FILE", "").strip()
+        campaigns = env.get("PORTAL_CAMPAIGNS_FILE", "").strip()
+        posters = env.get("PORTAL_POSTERS_DIR", "").strip()
         return cls(
             db_url=normalise_db_url(env.get("PORTAL_DB_URL", "").strip() or DEFAULT_DB_URL),
             data_keys=parse_key_ring(data_key),
@@ -213,6 +220,9 @@ class Settings:
             cookie_secure=_bool(env.get("PORTAL_COOKIE_SECURE", "true"), "PORTAL_COOKIE_SECURE"),
             purge_interval_hours=_int(env, "PORTAL_PURGE_INTERVAL_HOURS", 24, 0),
             indicators_path=Path(indicators) if indicators else INDICATORS_FILE,
+            campaigns_path=Path(campaigns) if campaigns else CAMPAIGNS_FILE,
+            posters_dir=Path(posters) if posters else POSTERS_DIR,
+            funnel_retention_weeks=_int(env, "PORTAL_FUNNEL_RETENTION_WEEKS", 156, 1),
             login_max_failures=_int(env, "PORTAL_LOGIN_MAX_FAILURES", 5, 1),
             login_delay_seconds=_int(env, "PORTAL_LOGIN_DELAY_SECONDS", 2, 1),
             login_max_delay_seconds=_int(env, "PORTAL_LOGIN_MAX_DELAY_SECONDS", 300, 1),

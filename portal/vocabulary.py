@@ -46,6 +46,26 @@ CONTACT_METHODS = ("phone", "sms", "messenger", "email")
 # An intake arrives as "new"; staff move it on, the person may withdraw it.
 STATUSES = ("new", "acknowledged", "in_progress", "closed", "withdrawn")
 
+# The steps of a conversation the assistant counts, in funnel order: the anonymous
+# weekly counts per campaign, language and channel it pushes to /api/funnel.
+FUNNEL_STEPS = (
+    "chat_opened",
+    "first_message",
+    "screening_started",
+    "screening_finished_trafficking_signs",
+    "screening_finished_forced_labour_signs",
+    "screening_finished_exploitation_signs",
+    "screening_finished_few_signs",
+    "rights_topic_opened",
+    "job_offer_finished",
+    "handoff_sent",
+    "emergency_shown",
+)
+# The campaign a count belongs to: a registered code (bot/data/content/campaigns.yml),
+# OTHER_CAMPAIGN for a link whose code is not registered, NO_CAMPAIGN for none.
+OTHER_CAMPAIGN = "other"
+NO_CAMPAIGN = "direct"
+
 # What the audit log records.
 AUDIT_ACTIONS = (
     "receive", "withdraw", "view", "view_queue", "reveal", "status", "assign", "note",

@@ -68,3 +68,29 @@ def test_retention_periods_are_configurable(server):
     assert read(server, body["reference"])[0].contact_sealed is not None
     assert server.cli("purge", extra_env={"PORTAL_CONTACT_RETENTION_DAYS": "2"}).returncode == 0
     assert read(server, body["reference"])[0].contact_sealed is None
+
+
+def test_purge_deletes_funnel_counts_older_than_the_retention_weeks(server):
+    from portal import funnel
+    from portal.models import FunnelCount
+
+    code = "retention-" + helpers.new_reference().lower()
+    today = dt.date.today()
+    ages = {weeks: funnel.iso_week(today - dt.timedelta(weeks=weeks)) for weeks in (0, 10, 155, 156, 157, 400)}
+
+    async def insert(session):
+        for week in ages.values():
+            session.add(FunnelCount(week=week, campaign=code, language="uz", channel="web", step="chat_opened",
+                                    count=9))
+
+    async def weeks_left(session):
+        return set((await session.scalars(select(FunnelCount.week).where(FunnelCount.campaign == code))).all())
+
+    helpers.run(insert, server.db_url)
+    result = server.cli("purge")
+    assert result.returncode == 0, result.stderr
+    assert "funnel counts deleted: " in result.stdout
+    # 156 weeks by default: the week that began 156 weeks ago is the oldest kept
+    assert helpers.run(weeks_left, server.db_url) == {ages[w] for w in (0, 10, 155, 156)}
+    assert server.cli("purge", extra_env={"PORTAL_FUNNEL_RETENTION_WEEKS": "10"}).returncode == 0
+    assert helpers.run(weeks_left, server.db_url) == {ages[0], ages[10]}
