@@ -25,8 +25,9 @@ SCREENING_STARTED = "screening_started"
 RIGHTS_TOPIC_OPENED = "rights_topic_opened"
 JOB_OFFER_FINISHED = "job_offer_finished"
 HANDOFF_SENT = "handoff_sent"
-# Not counted yet: the emergency answer is a response (utter_emergency) that no custom action
-# runs, so that 112 never waits on the action server; counting it needs a rule step after it.
+# The emergency answer is a response (utter_emergency) no custom action runs, so that 112 never
+# waits on the action server: the Rasa process counts it as the turn is saved
+# (bot/server/funnel_emergency.py).
 EMERGENCY_SHOWN = "emergency_shown"
 
 
