@@ -83,6 +83,28 @@ NEEDS = {
     "residence_permit": N_("Residence permit"),
     "interpreter": N_("Interpreter"),
 }
+FUNNEL_STEPS = {
+    "chat_opened": N_("Chat opened"),
+    "first_message": N_("First message"),
+    "screening_started": N_("Self-check started"),
+    "screening_finished_trafficking_signs": N_("Self-check: signs of trafficking"),
+    "screening_finished_forced_labour_signs": N_("Self-check: signs of forced labour"),
+    "screening_finished_exploitation_signs": N_("Self-check: signs of exploitation"),
+    "screening_finished_few_signs": N_("Self-check: few signs"),
+    "rights_topic_opened": N_("Rights topic opened"),
+    "job_offer_finished": N_("Job offer check finished"),
+    "handoff_sent": N_("Handoff sent"),
+    "emergency_shown": N_("Emergency numbers shown"),
+}
+# The campaigns that are not in the registry; a registered one is called by its name there.
+CAMPAIGNS = {"other": N_("Other links"), "direct": N_("No campaign")}
+# The files `python -m bot qr` makes for a campaign and language; other kinds are shown by their code.
+POSTER_KINDS = {
+    "poster_pdf": N_("A5 poster (PDF)"),
+    "card_pdf": N_("Card 85 × 55 mm (PDF)"),
+    "qr_png": N_("QR code (PNG)"),
+    "qr_svg": N_("QR code (SVG)"),
+}
 AUDIT_ACTIONS = {
     "receive": N_("received"),
     "withdraw": N_("withdrawn by the person"),

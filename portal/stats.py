@@ -13,10 +13,12 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from portal import charts
+from portal.charts import Bar
 from portal.models import Intake
 
 THRESHOLD = 5
@@ -72,24 +74,6 @@ def to_csv(aggregates: Aggregates) -> str:
 
 
 def bar_chart(items: list[tuple[str, int]], title: str) -> Markup:
-    """Horizontal bars; a suppressed count is drawn as a fixed short hatched bar."""
-    row, label_width, bar_width = 22, 170, 300
-    height = row * max(len(items), 1) + 10
-    top = max([count for _, count in items] + [THRESHOLD])
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" '
-        f'viewBox="0 0 {label_width + bar_width + 60} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
-    ]
-    for index, (key, count) in enumerate(items):
-        y = 5 + index * row
-        suppressed = 0 < count < THRESHOLD
-        length = bar_width * (THRESHOLD if suppressed else count) / top
-        fill = "#9db3c8" if suppressed else "#1d5b8f"
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(key)}</text>'
-            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="{row - 6}" fill="{fill}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 14}" font-size="12">{escape(shown(count))}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    """Horizontal bars; a suppressed count is drawn as a short pale stub."""
+    return charts.bar_chart([Bar(key, count, shown(count), hidden=0 < count < THRESHOLD) for key, count in items],
+                            title)

@@ -21,8 +21,7 @@ How the audit decides. The table and its totals form a network whose flows are
 the numbers and whose nodes are the sums: a row node receives its row total and
 passes one flow per cell on to the column nodes, which pass their column totals
 on to a sink, and the grand total flows from the sink back to the source that
-feeds the row totals (with groups, each group's subtotals sit between). Every
-sum the table shows is flow conservation at one node, and nothing else is. The
+feeds the row totals. Every sum the table shows is flow conservation at one node, and nothing else is. The
 tables that agree with what is shown therefore differ from the true one by
 circulations on the hidden numbers, and such a difference breaks into cycles
 whose steps all move the same way as the whole (a conformal decomposition). So
@@ -31,22 +30,21 @@ numbers through it can move by one: each number on it up by one (not past 4
 if small) or down by one (not below 1 if small, not below 5 if "x") by the
 direction it is walked. That is a path search, exact and quick.
 
-`protect(rows, columns, group_of)` builds that network for a table (rows ×
-columns, each row in a group when `group_of` is given, with the totals of every
-row, group and column and the grand total) and returns each number with its
-mark. The guarantee holds for one table; two tables of overlapping periods can
-still be compared by a reader.
+`protect(rows, columns)` builds that network for a table (rows × columns, the
+total of every row and column, and the grand total) and returns each number
+with its mark. The guarantee holds for one table; two tables of overlapping
+periods can still be compared by a reader.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 THRESHOLD = 5
-# A key of a line or a column that stands for "all of them": the total.
+# The row or column key that stands for "all of them": the totals.
 TOTAL = None
 
 
@@ -161,11 +159,12 @@ def _reaches(steps, start: Hashable, goal: Hashable, skip: int) -> bool:
     return False
 
 
-def determined(arcs: list[Arc]) -> list[int]:
-    """The hidden numbers a reader can work out exactly (the audit, step 3)."""
+def determined(arcs: list[Arc], among: Iterable[int] | None = None) -> list[int]:
+    """The hidden numbers (of `among`, default all) a reader can work out exactly (step 3)."""
     steps = _steps(arcs)
     found = []
-    for index, arc in enumerate(arcs):
+    for index in range(len(arcs)) if among is None else sorted(among):
+        arc = arcs[index]
         if arc.mark is Mark.SHOWN:
             continue
         low, high = bounds(arc.mark, arc.total)
@@ -199,9 +198,14 @@ def suppress(network: Network) -> list[Arc]:
     for arc in arcs:
         small = 0 < arc.value < THRESHOLD
         arc.mark = Mark.SHOWN if not small else Mark.HIDDEN if arc.total else Mark.SMALL
+    # Hiding more only adds ways to move, so a number once shown to move stays so:
+    # each round audits only what has not moved yet.
+    settled: set[int] = set()
     while True:
         _complete_sums(arcs, nodes)
-        exposed = determined(arcs)
+        unsettled = {i for i, arc in enumerate(arcs) if arc.mark is not Mark.SHOWN} - settled
+        exposed = determined(arcs, unsettled)
+        settled |= unsettled - set(exposed)
         if not exposed:
             return arcs
         if not any(_hide_smallest(arcs, layer) for layer in _layers(arcs, nodes, exposed[0])):
@@ -210,57 +214,32 @@ def suppress(network: Network) -> list[Arc]:
 
 # --- tables --------------------------------------------------------------------------
 
-Line = tuple[Hashable, Hashable]  # (group, row); TOTAL for "all"
-
-
 def protect(
-    rows: Mapping[Hashable, Mapping[Hashable, int]],
-    columns: Sequence[Hashable],
-    group_of: Callable[[Hashable], Hashable] | None = None,
-) -> dict[Line, dict[Hashable, Cell]]:
-    """The table with its totals, each number marked.
-
-    Lines are keyed (group, row): (g, r) for a row, (g, TOTAL) for a group's
-    subtotal, (TOTAL, TOTAL) for the column totals; without `group_of` every
-    group is TOTAL, so rows are (TOTAL, r). Each line maps every column, and
-    TOTAL to the line's total. A row may leave a column out: it counts 0.
+    rows: Mapping[Hashable, Mapping[Hashable, int]], columns: Sequence[Hashable]
+) -> dict[Hashable, dict[Hashable, Cell]]:
+    """The table with its totals, each number marked: row -> column -> Cell, with
+    TOTAL as the column of each row's total and as the row of the column totals
+    (whose TOTAL is the grand total). A row may leave a column out: it counts 0.
+    Which of two equal numbers is hidden follows the order of `rows` and `columns`.
     """
-    def group(row: Hashable) -> Hashable:
-        return group_of(row) if group_of else TOTAL
-
-    values: dict[Line, dict[Hashable, int]] = {}
-    for row, counts in rows.items():
-        values[(group(row), row)] = {column: counts.get(column, 0) for column in columns}
-    if group_of:
-        for (g, _), counts in list(values.items()):
-            sub = values.setdefault((g, TOTAL), dict.fromkeys(columns, 0))
-            for column in columns:
-                sub[column] += counts[column]
-    overall = {column: sum(counts[column] for (g, r), counts in values.items() if r is not TOTAL)
-               for column in columns}
-    values[(TOTAL, TOTAL)] = overall
+    values: dict[Hashable, dict[Hashable, int]] = {
+        row: {column: counts.get(column, 0) for column in columns} for row, counts in rows.items()
+    }
+    values[TOTAL] = {column: sum(counts[column] for counts in values.values()) for column in columns}
     for counts in values.values():
         counts[TOTAL] = sum(counts[column] for column in columns)
 
-    # Nodes: "source" -> group -> row -> (group, column) -> column -> "sink" -> "source".
+    # Nodes: "source" -> each row -> each column -> "sink" -> "source".
     network = Network()
-    for (g, r), counts in values.items():
-        if r is TOTAL:
+    for row, counts in values.items():
+        if row is TOTAL:
             continue
-        network.add(((g, r), TOTAL), ("group", g) if group_of else "source", ("row", g, r), counts[TOTAL], True)
+        network.add((row, TOTAL), "source", ("row", row), counts[TOTAL], total=True)
         for column in columns:
-            head = ("group column", g, column) if group_of else ("column", column)
-            network.add(((g, r), column), ("row", g, r), head, counts[column], False)
-    if group_of:
-        for (g, r), counts in values.items():
-            if r is TOTAL and g is not TOTAL:
-                network.add(((g, TOTAL), TOTAL), "source", ("group", g), counts[TOTAL], True)
-                for column in columns:
-                    network.add(((g, TOTAL), column), ("group column", g, column), ("column", column),
-                                counts[column], True)
+            network.add((row, column), ("row", row), ("column", column), counts[column], total=False)
     for column in columns:
-        network.add(((TOTAL, TOTAL), column), ("column", column), "sink", overall[column], True)
-    network.add(((TOTAL, TOTAL), TOTAL), "sink", "source", values[(TOTAL, TOTAL)][TOTAL], True)
+        network.add((TOTAL, column), ("column", column), "sink", values[TOTAL][column], total=True)
+    network.add((TOTAL, TOTAL), "sink", "source", values[TOTAL][TOTAL], total=True)
 
     marked = {arc.key: Cell(arc.value, arc.mark) for arc in suppress(network)}
-    return {line: {column: marked[(line, column)] for column in counts} for line, counts in values.items()}
+    return {row: {column: marked[(row, column)] for column in counts} for row, counts in values.items()}

@@ -27,6 +27,8 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
         (labels.CONTACT_METHODS, vocabulary.CONTACT_METHODS),
         (labels.STATUSES, vocabulary.STATUSES),
         (labels.AUDIT_ACTIONS, vocabulary.AUDIT_ACTIONS),
+        (labels.FUNNEL_STEPS, vocabulary.FUNNEL_STEPS),
+        (labels.CAMPAIGNS, (vocabulary.OTHER_CAMPAIGN, vocabulary.NO_CAMPAIGN)),
     ],
 )
 def test_every_code_has_a_title_and_every_title_a_code(titles, codes):
@@ -36,9 +38,17 @@ def test_every_code_has_a_title_and_every_title_a_code(titles, codes):
 def test_every_channel_fits_its_column():
     """The column is a plain VARCHAR validated in code (no CHECK, no Enum): a longer
     code would be refused by PostgreSQL only, so it needs a migration first."""
-    from portal.models import Intake
+    from portal.models import FunnelCount, Intake
 
     assert max(map(len, vocabulary.CHANNELS)) <= Intake.__table__.c.channel.type.length
+    assert max(map(len, vocabulary.CHANNELS)) <= FunnelCount.__table__.c.channel.type.length
+    assert max(map(len, vocabulary.FUNNEL_STEPS)) <= FunnelCount.__table__.c.step.type.length
+
+
+def test_the_poster_kinds_are_the_ones_the_portal_lists_first():
+    from portal import posters
+
+    assert tuple(labels.POSTER_KINDS) == posters.KNOWN_KINDS
 
 
 def test_the_workflow_covers_every_status_and_each_step_has_its_button():
