@@ -177,3 +177,23 @@ def test_a_hidden_bar_looks_the_same_whatever_it_hides():
     widths = re.findall(r'<rect [^>]*width="([0-9.]+)"', svg)
     assert widths[0] == widths[1] != widths[2] and float(widths[3]) == 0
     assert "&lt;b&gt;a" in svg and "Funnel &amp; co" in svg and "<script" not in svg and ">400<" not in svg
+
+
+# --- settings ------------------------------------------------------------------------------
+
+def test_the_campaign_settings(tmp_path):
+    from portal.settings import CAMPAIGNS_FILE, POSTERS_DIR, REPO, Settings, SettingsError
+    from tests.portal import helpers
+
+    base = {"PORTAL_VAR_DIR": str(tmp_path), "PORTAL_DATA_KEY": helpers.key_entry("k")}
+    defaults = Settings.from_env(base)
+    assert defaults.funnel_retention_weeks == 156
+    assert defaults.campaigns_path == CAMPAIGNS_FILE == REPO / "bot" / "data" / "content" / "campaigns.yml"
+    assert defaults.posters_dir == POSTERS_DIR == REPO / "build" / "posters"
+    chosen = Settings.from_env({**base, "PORTAL_FUNNEL_RETENTION_WEEKS": "52", "PORTAL_CAMPAIGNS_FILE": "/etc/c.yml",
+                                "PORTAL_POSTERS_DIR": "/srv/posters"})
+    assert (chosen.funnel_retention_weeks, str(chosen.campaigns_path), str(chosen.posters_dir)) == (
+        52, "/etc/c.yml", "/srv/posters")
+    for wrong in ("0", "three years"):
+        with pytest.raises(SettingsError, match="PORTAL_FUNNEL_RETENTION_WEEKS"):
+            Settings.from_env({**base, "PORTAL_FUNNEL_RETENTION_WEEKS": wrong})
