@@ -48,3 +48,29 @@ def test_the_language_switch_sends_back_only_to_a_clean_portal_address(server, b
     location = response.headers["location"]
     assert location.startswith("/portal/") and "\r" not in location and "\n" not in location
     assert "\x00" not in location and "planted" not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("raw", [
+    b"[" * 50000,
+    b'{"counts": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"counts": [{"week": "2026-W49", "campaign": "a", "language": "uz", "channel": "web", "step": "chat_opened",'
+    b' "count": NaN}]}',
+    b'{"counts": [{"count": 1e400}]}',
+    b'{"counts": [{"count": 100000000000000000000000000000000000000}]}',
+    b'{"counts": [{"week": "\\u0000", "campaign": {"a": 1}, "language": [], "channel": 1, "step": null}]}',
+    b'{"counts": null}',
+    b'"counts"',
+    b"\xef\xbb\xbf{}",
+])
+def test_odd_funnel_pushes_are_refused(server, raw):
+    response = helpers.send(server.base_url, None, path="/api/funnel", raw=raw)
+    assert 400 <= response.status_code < 500, (raw[:60], response.status_code, response.text)
+
+
+def test_odd_campaign_page_queries(server):
+    client, _ = helpers.logged_in(server, None, "coordinator")
+    for query in ("from=%00", "to=%FF", "campaign=%00", "from=0000-W01", "to=2026-W53", "campaign=" + "a" * 5000):
+        for path in ("/portal/campaigns", "/portal/campaigns.csv"):
+            assert client.get(f"{path}?{query}").status_code == 200, (path, query)
+    for path in ("%00/uz/qr_png", "emb-tashkent/%FF/qr_png", "a/b/c/d", "emb-tashkent/uz/" + "k" * 5000):
+        assert client.get(f"/portal/campaigns/posters/{path}").status_code == 404, path

@@ -9,8 +9,9 @@ from sqlalchemy import func, select, text
 from portal.models import AuditEvent
 from tests.portal import helpers
 
+# Signed, not logged in: the API routes have their own tests of refusing an unsigned request.
 PUBLIC = {"/portal/login", "/portal/static", "/health", "/api/intakes", "/api/intakes/<reference:str>/withdraw",
-          "/portal/enrol/<token:str>"}
+          "/api/funnel", "/portal/enrol/<token:str>"}
 
 
 def portal_routes():
@@ -38,13 +39,16 @@ ROUTES = portal_routes()
 
 
 def concrete(path: str, reference: str) -> str:
-    return path.replace("<reference:str>", reference).replace("<user_id:int>", "1")
+    return (path.replace("<reference:str>", reference).replace("<user_id:int>", "1")
+            .replace("<campaign:str>", "emb-tashkent").replace("<language:str>", "uz").replace("<kind:str>", "qr_png"))
 
 
 def test_the_route_list_is_complete():
     paths = {path for _, path in ROUTES}
     assert {"/portal/intakes", "/portal/intakes/<reference:str>", "/portal/intakes/<reference:str>/reveal",
-            "/portal/api/intakes", "/portal/stats", "/portal/stats.csv", "/portal/audit", "/portal/users"} <= paths
+            "/portal/api/intakes", "/portal/stats", "/portal/stats.csv", "/portal/audit", "/portal/users",
+            "/portal/campaigns", "/portal/campaigns.csv",
+            "/portal/campaigns/posters/<campaign:str>/<language:str>/<kind:str>"} <= paths
 
 
 @pytest.mark.parametrize("method, path", ROUTES)
