@@ -45,9 +45,7 @@ class Names:
         self.view = view
         self.registered = {campaign.code: campaign.name for campaign in registry}
 
-    def __call__(self, code: str | None) -> str:
-        if code is None:
-            return self.view.t.gettext("All campaigns")
+    def __call__(self, code: str) -> str:
         if code in labels.CAMPAIGNS:
             return self.view.label(labels.CAMPAIGNS, code)
         return self.registered.get(code, code)
@@ -79,6 +77,22 @@ def _sections(view: Page, report: funnel_report.Report, chosen: str | None, name
     return sections
 
 
+def _posters(view: Page, registry: list[campaigns.Campaign], chosen: str | None) -> tuple[bool, list[dict]]:
+    """Whether there is an index, and campaign by campaign (the registry's order) each
+    language of the index with the files that can be served, and each language of the
+    registry the index lacks (not made yet)."""
+    index = posters.read_index(view.settings.posters_dir)
+    materials = posters.available(view.settings.posters_dir, index or [])
+    listed = {(m.campaign, m.language): m for m in materials if m.files}
+    for campaign in registry:
+        for language in campaign.languages:
+            listed.setdefault((campaign.code, language), None)
+    order = funnel_report.campaign_order({code for code, _ in listed}, [c.code for c in registry])
+    return index is not None, [{"campaign": code, "language": language, "material": listed[(code, language)]}
+                               for code in order if chosen in (None, code)
+                               for language in sorted(lang for c, lang in listed if c == code)]
+
+
 @bp.get("/campaigns")
 @page(*ROLES)
 async def show(request: Request, view: Page):
@@ -87,9 +101,7 @@ async def show(request: Request, view: Page):
     names = Names(view, registry)
     registered = [c.code for c in registry]
     choices = funnel_report.campaign_order({*report.campaigns, *registered}, registered)
-    materials = posters.read_index(view.settings.posters_dir)
-    if materials is not None:
-        materials = posters.available(view.settings.posters_dir, materials)
+    posters_ready, materials = _posters(view, registry, chosen)
     query = {name: value for name, value in (("from", period.first), ("to", period.last), ("campaign", chosen))
              if value}
     return view.render(
@@ -99,22 +111,8 @@ async def show(request: Request, view: Page):
         lines=report.of(chosen),
         steps=FUNNEL_STEPS, names=names, sections=_sections(view, report, chosen, names),
         csv_url=view.url_for("campaigns.download", **query),
-        posters_ready=materials is not None, materials=_materials(materials, registry, chosen),
+        posters_ready=posters_ready, materials=materials,
     )
-
-
-def _materials(materials: list[posters.Material] | None, registry: list[campaigns.Campaign],
-               chosen: str | None) -> list[dict]:
-    """Campaign by campaign (the registry's order), each language of the index with its
-    files, and each language of the registry the index lacks (not made yet)."""
-    listed = {(m.campaign, m.language): m for m in materials or [] if m.files}
-    for campaign in registry:
-        for language in campaign.languages:
-            listed.setdefault((campaign.code, language), None)
-    order = funnel_report.campaign_order({code for code, _ in listed}, [c.code for c in registry])
-    return [{"campaign": code, "language": language, "material": listed[(code, language)]}
-            for code in order if chosen in (None, code)
-            for language in sorted(lang for c, lang in listed if c == code)]
 
 
 @bp.get("/campaigns.csv")
@@ -139,4 +137,6 @@ async def poster(request: Request, view: Page, campaign: str, language: str, kin
     path = posters.resolve(directory, name) if name else None
     if path is None:
         raise NotFound(N_("No such file."))
-    return await file(path, mime_type=posters.content_type(path), filename=f"paligs-{path.name}")
+    # the download's name says which campaign and language, whatever the folder layout
+    named = path.name if path.name.startswith(f"{campaign}-{language}") else f"{campaign}-{language}-{path.name}"
+    return await file(path, mime_type=posters.content_type(path), filename=f"paligs-{named}")

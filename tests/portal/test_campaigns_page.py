@@ -299,8 +299,11 @@ def test_posters_are_listed_and_downloaded(posters):
         assert response.headers["content-type"].startswith(content_type)
         assert response.headers["content-disposition"].startswith("attachment")
         assert response.headers["x-content-type-options"] == "nosniff"
+    assert 'filename="paligs-emb-tashkent-uz-poster-a5.pdf"' in client.get(
+        "/portal/campaigns/posters/emb-tashkent/uz/poster_pdf").headers["content-disposition"]
     response = client.get("/portal/campaigns/posters/emb-tashkent/ru/png")
     assert response.status_code == 200 and response.content == FILES["emb-tashkent/ru/qr.png"]
+    assert 'filename="paligs-emb-tashkent-ru-qr.png"' in response.headers["content-disposition"]
     coordinator, _ = helpers.logged_in(posters, None, "coordinator")
     assert coordinator.get("/portal/campaigns/posters/emb-tashkent/uz/qr_png").status_code == 200
 
