@@ -19,7 +19,6 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.actions import funnel
 from bot.actions.gate import guard_webhook
 from bot.campaigns.funnel_push import require_safe_funnel_url
 from bot.handoff import service as handoff_service
@@ -50,8 +49,6 @@ def create_action_app(settings: Settings) -> Sanic:
             return response.json({"error": str(problem)}, status=400)
         if encoding != "deflate":
             request.parsed_json = call  # rasa-sdk reads request.json: parsed once
-        # Here, not in an action: the call that first follows the person's own first message may be any.
-        funnel.count_first_message(call)
         return None
 
     @app.exception(Exception)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Collection, Dict, Iterable, Mapping, Optional, Sequence
+from typing import Any, Collection, Iterable, Mapping, Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.campaigns.registry import OTHER
@@ -27,7 +27,7 @@ JOB_OFFER_FINISHED = "job_offer_finished"
 HANDOFF_SENT = "handoff_sent"
 # The emergency answer is a response (utter_emergency) no custom action runs, so that 112 never
 # waits on the action server: the Rasa process counts it as the turn is saved
-# (bot/server/funnel_emergency.py).
+# (bot/server/funnel_counts.py).
 EMERGENCY_SHOWN = "emergency_shown"
 
 
@@ -51,11 +51,6 @@ DIRECT = "direct"
 GREETING_PAYLOAD = "/greet"
 LANGUAGE_CHOICE_PAYLOAD = "/change_language"
 
-# Rasa's names for the events that show an action ran (or a form refused to).
-ACTION_EVENTS = ("action", "action_execution_rejected")
-SESSION_START = "action_session_start"
-FORM_QUESTION_PREFIX = "action_ask_"
-FORM_VALIDATION_PREFIX = "validate_"
 
 
 @dataclass(frozen=True)
@@ -112,29 +107,13 @@ def is_own_message(event: Mapping[str, Any]) -> bool:
     return bool(text) and text != GREETING_PAYLOAD and not text.startswith(LANGUAGE_CHOICE_PAYLOAD)
 
 
-def counted_calls(action_names: Iterable[str]) -> Dict[str, str]:
-    """The action server's calls that may count first_message, each with the name its run leaves
-    in the tracker. A form's validation leaves the form's name; a form's question runs inside the
-    same form run (after its validation), and action_session_start before the message it opens
-    for, so neither counts."""
-    calls = {}
-    for name in action_names:
-        if name == SESSION_START or name.startswith(FORM_QUESTION_PREFIX):
-            continue
-        calls[name] = name[len(FORM_VALIDATION_PREFIX):] if name.startswith(FORM_VALIDATION_PREFIX) else name
-    return calls
+def first_message_in(earlier: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the person's first own message of this session is among the `new` events of a turn
+    (as the tracker store saves it), `earlier` being what the store already held of the session.
 
-
-def first_message_due(events: Sequence[Mapping[str, Any]], call_events: Collection[str]) -> bool:
-    """Whether this call of the action server is the first since the person's first own message of
-    this session: then first_message is counted now, and at no later call, because this call
-    leaves one of `call_events` in the tracker after that message.
-
-    Rasa sends an action the events of the current session, so a person who comes back after the
-    session expired (domain.yml, session_config) and writes again is counted again."""
+    Counted per session: a person who comes back after the session expired (domain.yml,
+    session_config) and writes again is counted again."""
+    events = [*earlier, *new]
     start = max((n + 1 for n, e in enumerate(events) if e.get("event") == "session_started"), default=0)
-    session = events[start:]
-    first = next((n for n, event in enumerate(session) if is_own_message(event)), None)
-    if first is None:
-        return False
-    return not any(e.get("event") in ACTION_EVENTS and e.get("name") in call_events for e in session[first + 1:])
+    first = next((n for n in range(start, len(events)) if is_own_message(events[n])), None)
+    return first is not None and first >= len(earlier)

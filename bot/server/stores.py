@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from bot import sqlite
 from bot.privacy import logs
 from bot.privacy.redaction import redact
-from bot.server import action_connections, action_response_check, event_types, funnel_emergency, store_failures
+from bot.server import action_connections, action_response_check, event_types, funnel_counts, store_failures
 from bot.settings import RASA_SERVER_SECRETS, load_settings, require_real_secrets
 
 
@@ -151,7 +151,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 )
             session.commit()
         # After the commit: the count never holds the turn up, nor fails it.
-        funnel_emergency.count_if_shown(tracker.current_slot_values(), events[already:])
+        funnel_counts.count_turn(tracker.current_slot_values(), events[:already], events[already:])
 
 
 class EnvTrackerStore:

@@ -12,8 +12,7 @@ from bot.campaigns.funnel import (
     STEPS,
     FunnelKey,
     campaign_of,
-    counted_calls,
-    first_message_due,
+    first_message_in,
     funnel_key,
     is_new_conversation,
     is_own_message,
@@ -160,88 +159,35 @@ def test_a_conversation_opens_once(events, new):
     assert is_new_conversation(events) is new
 
 
-def test_the_calls_that_may_count_first_message():
-    calls = counted_calls([
-        "action_session_start", "action_greet", "action_ask_screening_consent", "action_ask_handoff_confirmed",
-        "validate_screening_form", "action_pause_form",
-    ])
-    assert calls == {"action_greet": "action_greet", "validate_screening_form": "screening_form",
-                     "action_pause_form": "action_pause_form"}
+SESSION = {"event": "session_started"}
 
 
-# A conversation as the action server sees it. Each turn: what the person sent (None: nothing, SESSION: a
-# new session starts), then what ran: a response ("utter_…", no call), a custom action (one call), a form
-# run (its validation, then its question, in one run: one event) or a form that refused the message.
-SESSION = object()
-CALLS = counted_calls([
-    "action_greet", "action_change_language", "action_show_contacts", "action_explain_rights", "action_pause_form",
-    "action_screening_result", "validate_screening_form", "action_ask_screening_consent", "action_ask_age_group",
-])
-CALL_EVENTS = set(CALLS.values())
-
-
-def form(name):
-    return ("form", name)
-
-
-def rejected(name):
-    return ("rejected", name)
-
-
-def calls_that_count_first_message(turns):
-    events, counted_at = [], []
-    for sent, ran in turns:
-        if sent is SESSION:
-            events += [{"event": "action", "name": "action_session_start"}, {"event": "session_started"},
-                       {"event": "action", "name": "action_listen"}]
-            continue
-        events.append(user(sent))
-        for step in ran:
-            kind, name = step if isinstance(step, tuple) else ("action", step)
-            calls = [f"validate_{name}", f"action_ask_{name}"] if kind in ("form", "rejected") else [name]
-            for call in calls:
-                if call in CALLS and first_message_due(events, CALL_EVENTS):
-                    counted_at.append(call)
-            event = "action_execution_rejected" if kind == "rejected" else "action"
-            events.append({"event": event, "name": name})
-        events.append({"event": "action", "name": "action_listen"})
-    return counted_at
+def said(text):
+    return {"event": "user", "text": text}
 
 
 @pytest.mark.parametrize(
-    "turns, counted_at",
+    "earlier, new, counted",
     [
-        # web: the widget's /greet and the language menu are not the person's; the button they press is
-        ([(None, []), ("/greet", ["action_greet"]), ('/change_language{"language":"uz"}', ["action_change_language"]),
-          ("/start_screening", [form("screening_form")]), ("/affirm", [form("screening_form")])],
-         ["validate_screening_form"]),
-        # typed at once, answered by a custom action; later messages do not count again
-        ([("they took my passport", ["action_explain_rights"]), ("more", ["action_explain_rights"])],
-         ["action_explain_rights"]),
-        # the first own message got a response only: counted at the next call, once
-        ([("/greet", ["action_greet"]), ("is this anonymous?", ["utter_privacy"]),
-          ("thanks", ["utter_you_are_welcome"]), ("/ask_contacts", ["action_show_contacts", "utter_anything_else"])],
-         ["action_show_contacts"]),
-        # a form that refuses the message, then the rule that answers it, in the same turn: once
-        ([("/greet", ["action_greet"]), ("who can I call", [rejected("screening_form"), "action_show_contacts"])],
-         ["validate_screening_form"]),
-        # two calls in one turn (the emergency inside a form pauses it): once
-        ([("I am locked in", ["utter_emergency", "action_pause_form", "utter_ask_safe_to_write"]),
-          ("/ask_contacts", ["action_show_contacts"])],
-         ["action_pause_form"]),
-        # only openings and language choices: the person has not written
-        ([("/greet", ["action_greet"]), ('/change_language{"language":"ru"}', ["action_change_language"])], []),
-        # the gap: own messages that no custom action answers in this session are not counted
-        ([("/greet", ["action_greet"]), ("/emergency", ["utter_emergency", "utter_ask_safe_to_write"]),
-          ("/deny", ["utter_not_safe_to_write"])], []),
-        # a later session (after session_expiration_time) counts once more if the person writes again
-        ([("hello", ["action_greet"]), (SESSION, []), ("/greet", ["action_greet"]),
-          ("/ask_contacts", ["action_show_contacts"])],
-         ["action_greet", "action_show_contacts"]),
+        # web: the widget's /greet and a language choice are not the person's; the button they press is
+        ([SESSION, said("/greet")], [said('/change_language{"language":"uz"}')], False),
+        ([SESSION, said("/greet"), said('/change_language{"language":"uz"}')], [said("/start_screening")], True),
+        # typed at once; later messages do not count again
+        ([SESSION], [said("they took my passport")], True),
+        ([SESSION, said("they took my passport")], [said("more")], False),
+        # answered by a response only (no custom action): still counted, as the turn is saved
+        ([SESSION, said("/greet")], [said("is this anonymous?")], True),
+        ([SESSION, said("/greet")], [said("/emergency")], True),
+        # a turn that opens a new session: counted again in it (the session before is over)
+        ([SESSION, said("hello")], [SESSION, said("hello again")], True),
+        ([SESSION, said("hello")], [SESSION, said("/greet")], False),
+        # nothing the person wrote
+        ([], [], False),
+        ([SESSION], [said("   ")], False),
     ],
 )
-def test_first_message_is_counted_once_at_the_first_call_after_it(turns, counted_at):
-    assert calls_that_count_first_message(turns) == counted_at
+def test_first_message_is_the_first_own_message_of_the_session(earlier, new, counted):
+    assert first_message_in(earlier, new) is counted
     assert FIRST_MESSAGE in STEPS
 
 

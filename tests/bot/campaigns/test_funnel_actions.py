@@ -1,5 +1,5 @@
-"""Where each step is counted: one thin call per action, and first_message at the action
-server's first call after the person's own first message. A count never changes or breaks
+"""Where each step is counted: one thin call per action (first_message and emergency_shown are
+the Rasa process's, tests/bot/campaigns/test_funnel_counts.py). A count never changes or breaks
 what the person hears, and "delete my data" leaves the counters."""
 
 import asyncio
@@ -9,11 +9,10 @@ import sqlalchemy as sa
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions import funnel, handoff, job_offer, rights, screening, session
+from bot.actions import handoff, job_offer, rights, screening, session
 from bot.campaigns.funnel import (
     CHAT_OPENED,
     DIRECT,
-    FIRST_MESSAGE,
     HANDOFF_SENT,
     JOB_OFFER_FINISHED,
     RIGHTS_TOPIC_OPENED,
@@ -130,30 +129,6 @@ def test_a_rights_topic_a_job_offer_check_and_a_handoff_are_counted(outbox):
     }
 
 
-def call(name, events, slots=None):
-    return {"next_action": name, "sender_id": SENDER,
-            "tracker": {"sender_id": SENDER, "slots": {**SLOTS, **(slots or {})}, "events": events}}
-
-
-def test_first_message_is_counted_from_the_action_call(outbox):
-    opened = [{"event": "session_started"}, user("/greet"), {"event": "action", "name": "action_greet"},
-              user('/change_language{"language":"uz"}')]
-    funnel.count_first_message(call("action_change_language", opened))  # a language choice: not yet
-    replied = opened + [{"event": "action", "name": "action_change_language"}, user(TYPED)]
-    funnel.count_first_message(call("action_ask_screening_consent", replied))  # a form's question: never counts
-    funnel.count_first_message(call("validate_screening_form", replied))
-    funnel.count_first_message(call("validate_screening_form", replied + [
-        {"event": "action", "name": "screening_form"}, user("yes")]))
-    funnel.count_first_message({"next_action": "action_greet"})  # a malformed call: nothing, no error
-    assert totals(outbox) == {("emb-tashkent", "uz", "web", FIRST_MESSAGE): 1}
-
-
-def test_the_calls_are_the_actions_this_server_runs():
-    calls = funnel.action_calls()
-    assert calls["validate_screening_form"] == "screening_form" and calls["action_greet"] == "action_greet"
-    assert "action_session_start" not in calls and not any(c.startswith("action_ask_") for c in calls)
-
-
 def run_a_conversation(tmp_path, monkeypatch) -> FunnelCounts:
     """One conversation through every counted step, as the action server would run it."""
     monkeypatch.setenv("SENDER_KEY", "funnel-test-key")
@@ -162,8 +137,6 @@ def run_a_conversation(tmp_path, monkeypatch) -> FunnelCounts:
     monkeypatch.setattr(service, "outbox", lambda: box)
     monkeypatch.setattr(service, "funnel", lambda: recorder)
     run(session.ActionSessionStart(), tracker(slots={"language": "lv", "session_started_metadata": ENTRY}))
-    typed = [{"event": "session_started"}, user(TYPED)]
-    funnel.count_first_message(call("action_acknowledge_report", typed))
     run(screening.ValidateScreeningForm(), consent_reply())
     run(rights.ActionExplainRights(), tracker(intent="ask_reflection_period", text=TYPED))
     run(job_offer.ActionJobOfferResult(), tracker(slots={"job_offer_answers": {}}))
@@ -178,7 +151,7 @@ def test_the_database_holds_counts_and_nothing_about_the_person(tmp_path, monkey
     # positive control: the database file exists and holds this conversation's counts
     database = tmp_path / "conversation.db"
     assert database.exists()
-    assert {k.step for k in counts.totals()} == {CHAT_OPENED, FIRST_MESSAGE, SCREENING_STARTED, RIGHTS_TOPIC_OPENED,
+    assert {k.step for k in counts.totals()} == {CHAT_OPENED, SCREENING_STARTED, RIGHTS_TOPIC_OPENED,
                                                  JOB_OFFER_FINISHED, HANDOFF_SENT}
     with counts.engine.connect() as conn:
         rows = repr(conn.execute(sa.text("SELECT * FROM funnel_counts")).all())

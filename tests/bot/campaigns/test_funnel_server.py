@@ -60,7 +60,7 @@ def test_the_action_server_counts_and_pushes(tmp_path):
             assert refused.status_code == 401
 
             expected = {("emb-tashkent", "uz", "rest", step): 1
-                        for step in ("chat_opened", "first_message", "rights_topic_opened")}
+                        for step in ("chat_opened", "rights_topic_opened")}
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and {k[1:]: v for k, v in portal.stored.items()} != expected:
                 time.sleep(0.2)
