@@ -185,18 +185,22 @@ def cmd_stats(settings: Settings, args) -> int:
     async def run() -> int:
         async with _database(settings) as session:
             aggregates = await stats.compute(session, intakes.scope(args.provider) if args.provider else None)
+        # What the Statistics page publishes, suppressed the same way ("<5", "x", withheld).
+        published = stats.publish(aggregates)
         if args.format == "csv":
-            sys.stdout.write(stats.to_csv(aggregates))
+            sys.stdout.write(stats.to_csv(published))
         elif args.format == "json":
-            data = {"total": stats.shown(aggregates.total),
-                    **{name: {key: stats.shown(count) for key, count in rows} for name, rows in aggregates.by.items()}}
+            data = {"total": published.total.text,
+                    **{name: {key: cell.text for key, cell in rows} for name, rows in published.by.items()},
+                    "withheld": list(published.withheld)}
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            print(f"total: {stats.shown(aggregates.total)}")
+            print(f"total: {published.total.text}")
             for name in stats.BREAKDOWNS:
-                print(f"\n{name}:")
-                for key, count in aggregates.by[name]:
-                    print(f"  {key:<24} {stats.shown(count)}")
+                print(f"\n{name}:" + (" withheld (it would give away a count under 5)"
+                                       if name in published.withheld else ""))
+                for key, cell in published.by.get(name, []):
+                    print(f"  {key:<24} {cell.text}")
         return 0
 
     return asyncio.run(run())
@@ -265,7 +269,7 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("purge", help="apply the retention limits now")
 
-    stat = commands.add_parser("stats", help="aggregate counts (under 5 shown as <5)")
+    stat = commands.add_parser("stats", help="aggregate counts as the Statistics page shows them (<5, x)")
     stat.add_argument("--format", choices=("text", "csv", "json"), default="text")
     stat.add_argument("--provider", choices=PROVIDERS)
 

@@ -32,8 +32,10 @@ direction it is walked. That is a path search, exact and quick.
 
 `protect(rows, columns)` builds that network for a table (rows × columns, the
 total of every row and column, and the grand total) and returns each number
-with its mark. The guarantee holds for one table; two tables of overlapping
-periods can still be compared by a reader.
+with its mark. `protect_breakdowns(total, breakdowns)` does the same for one
+total broken down several ways (the Statistics page: the same intakes by week,
+by language, ...). The guarantee holds for what one call publishes; two tables
+of overlapping periods can still be compared by a reader.
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ class Arc:
 @dataclass
 class Network:
     arcs: list[Arc] = field(default_factory=list)
+    # The sums a reader sees, as lists of arc indexes, when they are not simply the nodes'
+    # (steps 2 and 3 hide more along them; the audit always reads the whole network).
+    sums: list[list[int]] | None = None
 
     def add(self, key: Hashable, tail: Hashable, head: Hashable, value: int, total: bool) -> None:
         if value < 0:
@@ -111,6 +116,9 @@ class Network:
             nodes.setdefault(arc.head, []).append(index)
         return nodes
 
+    def shown_sums(self) -> list[list[int]]:
+        return list(self.at().values()) if self.sums is None else self.sums
+
 
 def _hide_smallest(arcs: list[Arc], candidates: list[int]) -> bool:
     shown = [i for i in candidates if arcs[i].mark is Mark.SHOWN and arcs[i].value > 0]
@@ -120,12 +128,12 @@ def _hide_smallest(arcs: list[Arc], candidates: list[int]) -> bool:
     return True
 
 
-def _complete_sums(arcs: list[Arc], nodes: dict[Hashable, list[int]]) -> None:
+def _complete_sums(arcs: list[Arc], sums: list[list[int]]) -> None:
     """Step 2: no sum with exactly one hidden number."""
     changed = True
     while changed:
         changed = False
-        for members in nodes.values():
+        for members in sums:
             if sum(arcs[i].mark is not Mark.SHOWN for i in members) == 1:
                 changed |= _hide_smallest(arcs, members)
 
@@ -175,26 +183,29 @@ def determined(arcs: list[Arc], among: Iterable[int] | None = None) -> list[int]
     return found
 
 
-def _layers(arcs: list[Arc], nodes: dict[Hashable, list[int]], index: int) -> list[list[int]]:
+def _layers(sums: list[list[int]], index: int) -> list[list[int]]:
     """The other arcs by distance from arc `index`: first those sharing a sum with it,
     then those sharing a sum with them, and so on."""
-    frontier = {arcs[index].tail, arcs[index].head}
-    seen_nodes, seen_arcs = set(frontier), {index}
+    sums_of: dict[int, list[int]] = {}
+    for number, members in enumerate(sums):
+        for i in members:
+            sums_of.setdefault(i, []).append(number)
+    frontier = set(sums_of.get(index, ()))
+    seen_sums, seen_arcs = set(frontier), {index}
     layers = []
     while frontier:
-        layer = [i for node in frontier for i in nodes[node] if i not in seen_arcs]
-        layer = list(dict.fromkeys(layer))
+        layer = list(dict.fromkeys(i for number in sorted(frontier) for i in sums[number] if i not in seen_arcs))
         seen_arcs.update(layer)
         layers.append(layer)
-        frontier = {end for i in layer for end in (arcs[i].tail, arcs[i].head)} - seen_nodes
-        seen_nodes |= frontier
+        frontier = {number for i in layer for number in sums_of[i]} - seen_sums
+        seen_sums |= frontier
     return layers
 
 
 def suppress(network: Network) -> list[Arc]:
     """Mark every arc (steps 1 to 3); returns the arcs."""
     arcs = network.arcs
-    nodes = network.at()
+    sums = network.shown_sums()
     for arc in arcs:
         small = 0 < arc.value < THRESHOLD
         arc.mark = Mark.SHOWN if not small else Mark.HIDDEN if arc.total else Mark.SMALL
@@ -202,14 +213,16 @@ def suppress(network: Network) -> list[Arc]:
     # each round audits only what has not moved yet.
     settled: set[int] = set()
     while True:
-        _complete_sums(arcs, nodes)
+        _complete_sums(arcs, sums)
         unsettled = {i for i, arc in enumerate(arcs) if arc.mark is not Mark.SHOWN} - settled
         exposed = determined(arcs, unsettled)
         settled |= unsettled - set(exposed)
         if not exposed:
             return arcs
-        if not any(_hide_smallest(arcs, layer) for layer in _layers(arcs, nodes, exposed[0])):
-            return arcs  # unreachable: with every non-zero number hidden, each can move
+        if not any(_hide_smallest(arcs, layer) for layer in _layers(sums, exposed[0])):
+            # Nothing left to hide. Unreachable for a table with its totals (with every non-zero
+            # number hidden, each can move); breakdowns of one total can get here (see there).
+            return arcs
 
 
 # --- tables --------------------------------------------------------------------------
@@ -243,3 +256,58 @@ def protect(
 
     marked = {arc.key: Cell(arc.value, arc.mark) for arc in suppress(network)}
     return {row: {column: marked[(row, column)] for column in counts} for row, counts in values.items()}
+
+
+# --- breakdowns of one total ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Breakdowns:
+    total: Cell
+    by: dict[Hashable, dict[Hashable, Cell]]  # the breakdowns published, in the order given
+    withheld: tuple[Hashable, ...]  # those that could not be published with the others
+
+
+def protect_breakdowns(total: int, breakdowns: Mapping[Hashable, Mapping[Hashable, int]]) -> Breakdowns:
+    """One total broken down several ways (the same intakes by week, by language, ...), the
+    total published once and each breakdown as counts that add up to it.
+
+    A reader knows that every breakdown adds up to the same total, so they are protected
+    together, in one network: a chain of nodes, breakdown i flowing from node i to node
+    i + 1 and the total from the last node back to the first. Each node says that two
+    neighbouring breakdowns have the same sum (the first and the last node: that it is the
+    total), which is all a reader knows. Steps 2 and 3 hide more along the sums the reader
+    sees: each breakdown with the total.
+
+    With few counts the bounds alone can pin a number with nothing left to hide (four
+    intakes of one week, "<5", from four sources, each "<5": each source is 1). Then the
+    breakdown with the most hidden numbers (of equal ones, the later) is withheld, and the
+    others are protected again without it. Which of two equal numbers is hidden follows
+    the order of `breakdowns` and of their keys.
+    """
+    for name, counts in breakdowns.items():
+        if sum(counts.values()) != total:
+            raise ValueError(f"{name}: the counts add up to {sum(counts.values())}, not to the total {total}")
+    names = list(breakdowns)
+    while True:
+        network = Network(sums=[])
+        for position, name in enumerate(names):
+            members = []
+            for key, count in breakdowns[name].items():
+                members.append(len(network.arcs))
+                network.add((name, key), ("node", position), ("node", position + 1), count, total=False)
+            network.sums.append(members)
+        network.add(TOTAL, ("node", len(names)), ("node", 0), total, total=True)
+        for members in network.sums:
+            members.append(len(network.arcs) - 1)
+        arcs = suppress(network)
+        if not names or not determined(arcs):
+            break
+        hidden = {name: sum(arc.mark is not Mark.SHOWN for arc in arcs if arc.key is not TOTAL and arc.key[0] == name)
+                  for name in names}
+        names.remove(max(reversed(names), key=hidden.__getitem__))
+    cells = {arc.key: Cell(arc.value, arc.mark) for arc in arcs}
+    return Breakdowns(
+        total=cells[TOTAL],
+        by={name: {key: cells[(name, key)] for key in breakdowns[name]} for name in names},
+        withheld=tuple(name for name in breakdowns if name not in names),
+    )

@@ -1,5 +1,5 @@
-"""Anonymous aggregate counts (portal/stats.py) as charts, tables and CSV: the
-national view for a coordinator, their provider's for staff."""
+"""Anonymous aggregate counts (portal/stats.py) as charts, tables and CSV, small
+counts suppressed: the national view for a coordinator, their provider's for staff."""
 
 from __future__ import annotations
 
@@ -37,26 +37,31 @@ def _key_name(view: Page, breakdown: str, key: str) -> str:
     return key
 
 
+async def _published(view: Page) -> stats.Published:
+    return stats.publish(await stats.compute(view.db, _scope(view.user)))
+
+
 @bp.get("/stats")
 @page(*ROLES)
 async def show(request: Request, view: Page):
-    aggregates = await stats.compute(view.db, _scope(view.user))
+    published = await _published(view)
     charts = []
     for breakdown in stats.BREAKDOWNS:
         title = view.t.gettext(TITLES[breakdown])
-        named = [(_key_name(view, breakdown, key), count) for key, count in aggregates.by[breakdown]]
+        named = [(_key_name(view, breakdown, key), cell) for key, cell in published.by.get(breakdown, [])]
         charts.append({
             "title": title,
-            "rows": [(name, stats.shown(count)) for name, count in named],
+            "withheld": breakdown in published.withheld,
+            "rows": [(name, cell.text) for name, cell in named],
             "svg": stats.bar_chart(named, title),
         })
-    return view.render("stats.html", total=stats.shown(aggregates.total), charts=charts)
+    return view.render("stats.html", total=published.total.text, charts=charts)
 
 
 @bp.get("/stats.csv")
 @page(*ROLES)
 async def download(request: Request, view: Page):
-    aggregates = await stats.compute(view.db, _scope(view.user))
+    published = await _published(view)
     view.audit("stats_export", provider=view.user.provider, format="csv")
-    return text(stats.to_csv(aggregates), content_type="text/csv; charset=utf-8",
+    return text(stats.to_csv(published), content_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="paligs-stats.csv"'})
