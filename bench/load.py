@@ -12,7 +12,8 @@ Every message is recorded: its latency, its failure (HTTP status >= 400, a timeo
 answer that did not come within the deadline, a dropped connection), whether the person was then
 shown 112 and the hotline (nginx's error page, the web chat's "connection lost" note, the refusal
 text), and whether each reply is in the conversation's language and the one the script expects.
-A message that failed is sent once more after a pause, as a person taps again. At the end the
+A message that failed is sent again after a pause, as the apology asks, up to `Plan.retry_pauses`
+times. At the end the
 references the people were shown are looked up where intakes arrive: none lost, none twice, none
 that nobody was told about.
 
@@ -90,6 +91,10 @@ class Plan:
     answers: int = 3  # self-check questions answered before stopping
     languages: Sequence[str] = ()  # default: every enabled language, in turn
     reply_seconds: float = 40.0  # a REST answer or the end of a socket.io answer; nginx gives up at 30 s
+    # After a failure the person writes again, as the apology asks ("wait a minute, then write again"),
+    # after each of these pauses in turn (shortened: the tests' outages last seconds, not minutes); they
+    # give up only when every attempt failed.
+    retry_pauses: Tuple[float, ...] = (2.0, 6.0, 12.0)
     delivery_seconds: float = 60.0  # how long intakes may take to arrive after the last message
     seed: int = 15
 
@@ -493,12 +498,14 @@ class Load:
                 if number:
                     await asyncio.sleep(rng.uniform(*plan.reading_seconds))
                 answer = await self._send(person, conversation, step, retry=False)
-                if answer.failure:  # the person taps once more after a pause
-                    await asyncio.sleep(rng.uniform(*plan.reading_seconds))
+                for pause in plan.retry_pauses:  # as the apology asks: wait, then write again
+                    if not answer.failure:
+                        break
+                    await asyncio.sleep(pause)
                     answer = await self._send(person, conversation, step, retry=True)
-                    if answer.failure:
-                        person.outcome = "gave up"
-                        return
+                if answer.failure:
+                    person.outcome = "gave up"
+                    return
                 if step.name == "send":
                     person.confirmed = True
                     found = [m for m in (REFERENCE.search(t) for t in answer.texts) if m]
