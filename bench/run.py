@@ -6,6 +6,7 @@
     python bench/run.py throughput   # messages a second at 1 and 20 at once, next to stock; 1 and 2 replicas
     python bench/run.py load         # people reading 2-8 s: 100 on make run's shape, 200 through nginx
                                      # (BENCH_LOAD_PEOPLE=10 for a quick check of the bench itself)
+    python bench/run.py suppression  # the portal's small-count suppression on page-sized tables
 
 Run them on a quiet machine (`nice` if it is shared). Each result is printed and written to
 results/bench-<name>.json with the date and the machine.
@@ -26,11 +27,13 @@ sys.path.insert(0, str(REPO))
 
 from bench.latency import bench_latency  # noqa: E402
 from bench.load_shapes import bench_load  # noqa: E402
+from bench.suppression import bench_suppression  # noqa: E402
 from bench.throughput import bench_throughput  # noqa: E402
 from bench.training import bench_training  # noqa: E402
 
 RESULTS = REPO / "results"
-BENCHES = {"training": bench_training, "latency": bench_latency, "throughput": bench_throughput, "load": bench_load}
+BENCHES = {"training": bench_training, "latency": bench_latency, "throughput": bench_throughput, "load": bench_load,
+           "suppression": bench_suppression}
 
 
 def machine() -> dict:

@@ -63,7 +63,7 @@ def build(totals: Mapping[tuple[str, str], Mapping[str, int]], registered: Seque
     order = [(campaign, language)
              for campaign in campaign_order((c for c, _ in totals), registered)
              for language in sorted(lang for c, lang in totals if c == campaign)]
-    # In display order: which of two equal cells is hidden must not depend on how the database sorted them.
+    # In display order: which cells are hidden must not depend on how the database sorted them.
     table = protect({key: totals[key] for key in order}, FUNNEL_STEPS)
 
     def line(key, cells) -> Line:

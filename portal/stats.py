@@ -78,7 +78,7 @@ def _display_order(item: tuple[str, Cell]) -> tuple:
 
 
 def publish(aggregates: Aggregates) -> Published:
-    # Keys in a fixed order: which of two equal counts is hidden must not depend on the database.
+    # Keys in a fixed order: which counts are hidden must not depend on how the database sorted them.
     protected = protect_breakdowns(aggregates.total, {
         name: dict(sorted(aggregates.by.get(name, {}).items())) for name in BREAKDOWNS
     })

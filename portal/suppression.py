@@ -3,19 +3,35 @@
 A count of 1 to 4 is *small*: shown as "<5" (primary suppression), so that a
 small group cannot be singled out. Totals would give it back: in a row of 12
 whose other cells show 9, the hidden cell is 3. So more is hidden (secondary
-suppression, shown as "x", always 5 or more):
+suppression, shown as "x", always 5 or more in a cell):
 
-1. every count of 1 to 4 is small, totals included;
+1. every count of 1 to 4 is small ("<5"); a total is hidden ("x") when the marks
+   of the numbers it adds up allow it to be 1 to 4 (its non-zero numbers all
+   "<5", at most four of them), whatever it is;
 2. a row or column (or any other sum the table shows) with exactly one hidden
-   number gets a second one: its smallest other non-zero number; repeated until
-   no sum has exactly one;
+   number gets a second one, of its other non-zero numbers still shown: one that
+   also gives a second hidden number to another sum that has only one, if any
+   (fewer are hidden in all); then a cell before a total; then the first in a
+   fixed order of their keys (a keyed hash, so that it is not always the same
+   column). Repeated until no sum has exactly one;
 3. the audit: each hidden number must have at least two values that agree with
    everything shown, reading "<5" as 1 to 4 and "x" as 5 or more (the row of
    100, <5, <5, 50 with total 152 passes step 2, yet both are 1). If one has a
-   single possible value, the smallest shown non-zero number nearest to it is
-   hidden as well, and it starts again from step 2.
+   single possible value, one more number near it is hidden: of the shown
+   non-zero numbers that share a sum with it (else with those, and so on), the
+   first in the same order; and it starts again from step 2.
 
 Zeros are shown: a zero is not a small group.
+
+Why no choice looks at a value. A reader may know these rules: a choice made
+from keys, zeros and marks alone (all on the page anyway) tells them nothing
+beyond "x is 5 or more", where "the smallest" would tell that an x is at most
+every count shown beside it (uz 5, ru x, lv <5 with the total 13: ru 5, lv 3).
+For the same reason a total is hidden by what its numbers' marks allow, not by
+its value. The limit: that step 3 had to hide more says that the table before
+it pinned a number, which happens only at the edges (a "<5" of 1 or 4, an x of
+5, a total of 1), and a reader who knows the rules can narrow numbers down from
+that, as from a withheld breakdown (below).
 
 How the audit decides. The table and its totals form a network whose flows are
 the numbers and whose nodes are the sums: a row node receives its row total and
@@ -40,12 +56,17 @@ of overlapping periods can still be compared by a reader.
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 THRESHOLD = 5
+# The key of the hash that orders the candidates of steps 2 and 3 (`_order`). Not a secret:
+# the order only has to know nothing of the values, and to stay the same, so that the same
+# data always gives the same table and reloading a page shows nothing new.
+ORDER_KEY = b"paligs suppression order 1"
 # The row or column key that stands for "all of them": the totals.
 TOTAL = None
 
@@ -120,22 +141,38 @@ class Network:
         return list(self.at().values()) if self.sums is None else self.sums
 
 
-def _hide_smallest(arcs: list[Arc], candidates: list[int]) -> bool:
+def _order(arc: Arc) -> tuple:
+    """The rank of a candidate of steps 2 and 3 (the least is hidden first): a cell before a
+    total, then a keyed hash of its key (its repr: strings, numbers, tuples of them, TOTAL).
+    Never a value, which the choice would give away to a reader who knows the rule."""
+    digest = hashlib.blake2b(repr(arc.key).encode(), key=ORDER_KEY, digest_size=8).digest()
+    return arc.total, digest
+
+
+def _hide_first(arcs: list[Arc], rank: list[tuple], sums_of: dict[int, list[list[int]]],
+                candidates: Iterable[int]) -> bool:
+    """Hides the first of the shown non-zero `candidates`: one that also gives a second hidden
+    number to another sum that has only one (so that fewer are hidden in all), then by `rank`."""
     shown = [i for i in candidates if arcs[i].mark is Mark.SHOWN and arcs[i].value > 0]
     if not shown:
         return False
-    arcs[min(shown, key=lambda i: (arcs[i].value, i))].mark = Mark.HIDDEN
+
+    def completes(index: int) -> int:
+        return sum(sum(arcs[j].mark is not Mark.SHOWN for j in members) == 1 for members in sums_of.get(index, ()))
+
+    arcs[min(shown, key=lambda i: (-completes(i), rank[i]))].mark = Mark.HIDDEN
     return True
 
 
-def _complete_sums(arcs: list[Arc], sums: list[list[int]]) -> None:
+def _complete_sums(arcs: list[Arc], rank: list[tuple], sums_of: dict[int, list[list[int]]],
+                   sums: list[list[int]]) -> None:
     """Step 2: no sum with exactly one hidden number."""
     changed = True
     while changed:
         changed = False
         for members in sums:
             if sum(arcs[i].mark is not Mark.SHOWN for i in members) == 1:
-                changed |= _hide_smallest(arcs, members)
+                changed |= _hide_first(arcs, rank, sums_of, members)
 
 
 def _steps(arcs: list[Arc]) -> dict[Hashable, list[tuple[Hashable, int, int]]]:
@@ -202,24 +239,59 @@ def _layers(sums: list[list[int]], index: int) -> list[list[int]]:
     return layers
 
 
+def _least(network: Network) -> list[int]:
+    """The least each number can be as far as the marks of step 1 tell (counted up to
+    THRESHOLD): 0 for a zero, 1 for a count of 1 to 4, THRESHOLD for any other count. A
+    total is the sum of the numbers on the other side of a node where it is alone on its
+    side (a row total: its cells; the grand total: the column totals, and the row totals):
+    the most of those sums. A total that is the sum of nothing shown counts as a cell."""
+    arcs = network.arcs
+    nodes = network.at()
+    parts: dict[int, list[list[int]]] = {}
+    for index, arc in enumerate(arcs):
+        if not arc.total:
+            continue
+        for node in (arc.tail, arc.head):
+            others = [j for j in nodes[node] if j != index]
+            if others and all((arcs[j].tail == node) != (arc.tail == node) for j in others):
+                parts.setdefault(index, []).append(others)
+    least = [0 if arc.value == 0 else 1 if parts.get(index) or arc.value < THRESHOLD else THRESHOLD
+             for index, arc in enumerate(arcs)]
+    changed = True
+    while changed:  # the grand total is a sum of totals
+        changed = False
+        for index, groups in parts.items():
+            value = min(THRESHOLD, max((sum(least[j] for j in group) for group in groups), default=0))
+            if value > least[index]:
+                least[index], changed = value, True
+    return least
+
+
 def suppress(network: Network) -> list[Arc]:
     """Mark every arc (steps 1 to 3); returns the arcs."""
     arcs = network.arcs
     sums = network.shown_sums()
-    for arc in arcs:
-        small = 0 < arc.value < THRESHOLD
+    rank = [(*_order(arc), index) for index, arc in enumerate(arcs)]
+    sums_of: dict[int, list[list[int]]] = {}
+    for members in sums:
+        for index in members:
+            sums_of.setdefault(index, []).append(members)
+    for arc, least in zip(arcs, _least(network), strict=True):
+        # A total by the marks of its numbers, not by its value: hidden whenever it could be
+        # small (a small one always can).
+        small = 0 < least < THRESHOLD if arc.total else 0 < arc.value < THRESHOLD
         arc.mark = Mark.SHOWN if not small else Mark.HIDDEN if arc.total else Mark.SMALL
     # Hiding more only adds ways to move, so a number once shown to move stays so:
     # each round audits only what has not moved yet.
     settled: set[int] = set()
     while True:
-        _complete_sums(arcs, sums)
+        _complete_sums(arcs, rank, sums_of, sums)
         unsettled = {i for i, arc in enumerate(arcs) if arc.mark is not Mark.SHOWN} - settled
         exposed = determined(arcs, unsettled)
         settled |= unsettled - set(exposed)
         if not exposed:
             return arcs
-        if not any(_hide_smallest(arcs, layer) for layer in _layers(sums, exposed[0])):
+        if not any(_hide_first(arcs, rank, sums_of, layer) for layer in _layers(sums, exposed[0])):
             # Nothing left to hide. Unreachable for a table with its totals (with every non-zero
             # number hidden, each can move); breakdowns of one total can get here (see there).
             return arcs
@@ -233,7 +305,9 @@ def protect(
     """The table with its totals, each number marked: row -> column -> Cell, with
     TOTAL as the column of each row's total and as the row of the column totals
     (whose TOTAL is the grand total). A row may leave a column out: it counts 0.
-    Which of two equal numbers is hidden follows the order of `rows` and `columns`.
+    Which numbers are hidden follows the keys and the order of `rows` and `columns`
+    (in which the sums are completed), and of the values only which are 0 and which
+    1 to 4 (and what the audit finds).
     """
     values: dict[Hashable, dict[Hashable, int]] = {
         row: {column: counts.get(column, 0) for column in columns} for row, counts in rows.items()
@@ -281,8 +355,8 @@ def protect_breakdowns(total: int, breakdowns: Mapping[Hashable, Mapping[Hashabl
     With few counts the bounds alone can pin a number with nothing left to hide (four
     intakes of one week, "<5", from four sources, each "<5": each source is 1). Then the
     breakdown with the most hidden numbers (of equal ones, the later) is withheld, and the
-    others are protected again without it. Which of two equal numbers is hidden follows
-    the order of `breakdowns` and of their keys.
+    others are protected again without it. Which numbers are hidden follows the keys and
+    the order of `breakdowns` and of their keys, as in `protect`.
     """
     for name, counts in breakdowns.items():
         if sum(counts.values()) != total:
