@@ -135,6 +135,10 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int =
     raise RuntimeError(f"{url} did not come up:\n{log.read_text('utf-8', 'replace')[-4000:]}")
 
 
+# What asyncio logs for an aiohttp session or connector left open when the loop ends.
+UNCLOSED = "Unclosed client session"
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -199,6 +203,9 @@ def running_servers(
         stop(servers.actions_process if "servers" in locals() else actions)
         if "servers" in locals() and servers._store is not None:
             servers._store.engine.dispose()
+    # Reached only when the tests passed: a server that stops must close what it opened.
+    unclosed = [line for line in rasa_log.read_text("utf-8", "replace").splitlines() if UNCLOSED in line]
+    assert not unclosed, f"the Rasa server stopped with connections open: {unclosed[:3]}"
 
 
 PORTAL_PY = REPO / ".venv" / "portal" / "bin" / "python"

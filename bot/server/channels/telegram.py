@@ -170,7 +170,7 @@ class TelegramInput(InputChannel):
                 logger.error("telegram webhook failed: %s", error_place(error))
                 return response.text("temporarily unavailable", status=503)
 
-        return webhook_blueprint("paligs_telegram_webhook", receive)
+        return webhook_blueprint("paligs_telegram_webhook", receive, closers=[self.api.close])
 
     async def _receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
