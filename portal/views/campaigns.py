@@ -4,6 +4,8 @@ and the posters, cards and QR codes to hand out (posters.py)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sanic import Blueprint, Request
 from sanic.response import file, text
 
@@ -54,7 +56,10 @@ class Names:
 async def _report(view: Page, period: Period) -> tuple[funnel_report.Report, list[campaigns.Campaign]]:
     registry = campaigns.load(view.settings.campaigns_path)
     totals = await funnel.totals(view.db, period)
-    return funnel_report.build(totals, [c.code for c in registry]), registry
+    # In a thread: a long period of many campaigns takes up to a second to protect
+    # (bench/run.py suppression), and the portal's other requests must not wait for it.
+    report = await asyncio.to_thread(funnel_report.build, totals, [c.code for c in registry])
+    return report, registry
 
 
 def _chart(view: Page, line: funnel_report.Line, title: str):
