@@ -44,9 +44,10 @@ class Goals:
 
 
 GOALS = Goals()
-# What make test refuses to fall below. lv, en and ru: the goals, but for leave-one-language-out,
-# which is not reached yet for lv (69.8 % on 2026-11-30) and is held just under that.
-FIRST_LANGUAGES_FLOORS = {lang: Goals(leave_one_language_out=0.65) for lang in ("lv", "en", "ru")}
+# What make test refuses to fall below. lv, en and ru: the goals, but for Latvian left out, which
+# is not reached yet (72.2 % on 2026-12-01, with accents put back; README says why) and is held
+# just under that.
+FIRST_LANGUAGES_FLOORS = {"lv": Goals(leave_one_language_out=0.70), "en": GOALS, "ru": GOALS}
 # The eight languages added on 2026-11-30 (draft data, about 850 examples each; held-out sets
 # of about 170 messages and 13-15 emergencies): emergency recall at its goal, accuracy and
 # precision held under their first figures (79-87 % and 74-100 %) until their data grows.
