@@ -57,7 +57,7 @@ build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/conte
 	touch $@
 
 # The encoder and classifier code shape what is learned; the other components are read at run time.
-MODEL_CODE := bot/server/encoder.py bot/server/intent_classifier.py $(wildcard bot/encoder/*.py)
+MODEL_CODE := bot/server/encoder.py bot/server/intent_classifier.py $(wildcard bot/encoder/*.py) bot/language/accents.py
 
 $(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA) $(MODEL_CODE)
 	OMP_NUM_THREADS=$(TRAIN_THREADS) ENCODER_THREADS=$(TRAIN_THREADS) $(RASA) train --domain build/domain --config config.yml \

@@ -17,6 +17,8 @@ Each word then takes the spelling that language's catalog uses most for it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -63,6 +65,14 @@ class AccentRestorer:
     @classmethod
     def from_texts(cls, texts_by_language: Mapping[str, Iterable[str]]) -> "AccentRestorer":
         return cls({code: Spellings.from_texts(texts) for code, texts in texts_by_language.items()})
+
+    def fingerprint(self) -> str:
+        """Changes whenever a restoration could: the words and spellings of every language."""
+        content = {
+            code: [sorted(spellings.words), sorted(spellings.accented.items())]
+            for code, spellings in sorted(self._languages.items())
+        }
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def language_of(self, text: str) -> Optional[str]:
         """The language whose accents the text lacks, or None when that is not clear."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,6 +34,10 @@ from bot.language.registry import registry
 from bot.language.samples import catalog_samples
 from bot.settings import load_settings
 
+# Bumped when the way a text is prepared for the encoder changes: Rasa's training cache
+# otherwise reuses embeddings prepared the old way (it fingerprints config and data, not code).
+PREPARATION = "accents-1"
+
 # A button's payload ("/affirm", '/change_language{"language":"lv"}'): Rasa 3.6 runs the whole
 # NLU pipeline on it and then RegexMessageHandler sets the intent from the payload, so an
 # embedding of it would cost 10-20 ms and change nothing. (Typed text that merely looks like a
@@ -43,6 +47,10 @@ PAYLOAD = re.compile(r"/\w")
 
 def is_payload(text: str) -> bool:
     return PAYLOAD.match(text) is not None
+
+
+def _accent_restorer() -> AccentRestorer:
+    return AccentRestorer.from_texts(catalog_samples(registry().enabled_codes))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -67,6 +75,11 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if float(config.get("weight", 1.0)) <= 0:
             raise ValueError("SentenceEncoderFeaturizer: weight must be positive")
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The catalogs' spellings shape the training embeddings: a changed one re-embeds."""
+        return f"{PREPARATION}:{_accent_restorer().fingerprint()}"
+
     def __init__(self, config: Dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         settings = load_settings()
@@ -74,7 +87,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self._encoder = shared_encoder(settings.encoder_threads)
         self._cache_dir = Path(settings.encoder_cache_dir)
         self._weight = float(config["weight"])
-        self._accents = AccentRestorer.from_texts(catalog_samples(registry().enabled_codes))
+        self._accents = _accent_restorer()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [m for m in training_data.training_examples if m.get(TEXT)]

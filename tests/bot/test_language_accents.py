@@ -77,7 +77,9 @@ def test_spellings(texts, accented):
     assert dict(Spellings.from_texts(texts).accented) == accented
 
 
-@pytest.mark.parametrize("word, plain", [("tiesības", "tiesibas"), ("să", "sa"), ("întrebări", "intrebari"), ("ő", "o")])
+@pytest.mark.parametrize(
+    "word, plain", [("tiesības", "tiesibas"), ("să", "sa"), ("întrebări", "intrebari"), ("ő", "o")]
+)
 def test_strip_accents(word, plain):
     assert strip_accents(word) == plain
 
@@ -88,3 +90,10 @@ def test_the_real_catalogs_restore_latvian_and_romanian_and_leave_english_alone(
     assert restorer.restore("nu mai vreau intrebari") == "nu mai vreau întrebări"
     for english in ("can you help buy a bus ticket home", "thanks so much", "delete my data"):
         assert restorer.restore(english) == english
+
+
+def test_the_fingerprint_follows_the_spellings():
+    same = AccentRestorer.from_texts({"lv": ["mājās", "tiesības"]}).fingerprint()
+    assert AccentRestorer.from_texts({"lv": ["tiesības", "mājās"]}).fingerprint() == same
+    assert AccentRestorer.from_texts({"lv": ["mājas", "tiesības"]}).fingerprint() != same
+    assert AccentRestorer.from_texts({"ro": ["mājās", "tiesības"]}).fingerprint() != same

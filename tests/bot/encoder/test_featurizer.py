@@ -66,3 +66,21 @@ def test_a_message_typed_without_accents_is_embedded_as_spelled_with_them(featur
 
     assert embedded == ["manas tiesības", "a bus ticket home"]
     assert np.allclose(_sentence(plain), 2.0 * real_embed(["manas tiesības"])[0], atol=1e-5)
+
+
+def test_rasa_re_embeds_the_training_data_when_a_catalog_spelling_changes(monkeypatch):
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    import bot.server.encoder as encoder
+
+    config = SentenceEncoderFeaturizer.get_default_config()
+
+    def key(latvian):
+        monkeypatch.setattr(encoder, "catalog_samples", lambda codes: {"lv": latvian, "en": ["my rights"]})
+        return calculate_fingerprint_key(SentenceEncoderFeaturizer, config, {})
+
+    before = key(["manas tiesības"])
+    assert key(["manas tiesības"]) == before
+    assert key(["manas tiesibas"]) != before
+    monkeypatch.setattr(encoder, "PREPARATION", "accents-next")  # a new way of preparing texts
+    assert key(["manas tiesības"]) != before
