@@ -33,6 +33,7 @@ LOCATION_OPTIONS = ("latvia", "abroad")
 ADULT_AGE = 18
 # A typed age is believed only within this range; "2" is an option number.
 PLAUSIBLE_AGES = range(5, 100)
+EMERGENCY = "emergency"
 
 
 def indicator_slot(indicator_id: str) -> str:
@@ -100,6 +101,21 @@ def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     return worded
 
 
+def _named_option(
+    requested: Optional[str], message: Message, indicators: IndicatorSet, vocabulary: Vocabulary
+) -> Optional[str]:
+    """The option of the first questions that the message names in words (or a typed age)."""
+    if requested == AGE_SLOT:
+        age = number_in(message.text)
+        typed = "adult" if age is not None and age in PLAUSIBLE_AGES else None
+        return vocabulary.age_group.match(message.text, message.lang) or typed
+    if requested == LOCATION_SLOT:
+        return vocabulary.location.match(message.text, message.lang)
+    if requested == SECTOR_SLOT:
+        return vocabulary.sector.match(message.text, message.lang)
+    return None
+
+
 def _choice_of(
     message: Message, options: Sequence[str], words_match: Optional[str]
 ) -> Optional[str]:
@@ -139,7 +155,11 @@ def interpret(
     numbered = requested in (AGE_SLOT, LOCATION_SLOT, SECTOR_SLOT, QUESTIONS_SLOT) and (
         pick_by_number(message.text, _options(requested, indicators))
     )
-    if not numbered and message.intent in step_aside:
+    # The option named in words answers the question too: the classifier's guess at a short
+    # answer ("strādāju restorānā" read as a question about help) must not take it away,
+    # unless the guess is an emergency, which always comes first.
+    worded = _named_option(requested, message, indicators, vocabulary)
+    if not numbered and message.intent in step_aside and (worded is None or message.intent == EMERGENCY):
         return Outcome(Kind.STEP_ASIDE, state)
 
     if requested == CONSENT_SLOT:

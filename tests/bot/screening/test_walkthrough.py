@@ -86,6 +86,16 @@ def test_next_slot(state, slot):
         (SECTOR_SLOT, reply("out_of_scope", "I clean houses", "en"), ("unclear", {})),
         (SECTOR_SLOT, reply("out_of_scope", "cleaning houses", "en"), ("filled", {"sector": "cleaning_domestic"})),
         (SECTOR_SLOT, reply("emergency", "help they beat me"), ("step_aside", {})),
+        # a named option answers even when the classifier guessed a question
+        (SECTOR_SLOT, reply("ask_rehabilitation", "strādāju restorānā", "lv"), ("filled", {"sector": "hospitality"})),
+        (LOCATION_SLOT, reply("ask_contacts", "I am in Riga"), ("filled", {"location": "latvia"})),
+        (AGE_SLOT, reply("ask_rights", "man ir 34 gadi", "lv"), ("filled", {"age_group": "adult"})),
+        (AGE_SLOT, reply("ask_rights", "nepilngadīgs", "lv"), ("filled", {"age_group": "minor"})),
+        # ... but an emergency still comes first, and a question naming no option is a question
+        (SECTOR_SLOT, reply("emergency", "strādāju restorānā, viņš mani tagad sit", "lv"), ("step_aside", {})),
+        (AGE_SLOT, reply("emergency", "I am 30 and they are beating me"), ("step_aside", {})),
+        (SECTOR_SLOT, reply("ask_contacts", "hotline number?"), ("step_aside", {})),
+        (LOCATION_SLOT, reply("ask_rights", "what are my rights?"), ("step_aside", {})),
     ],
 )
 def test_the_first_questions(requested, message, expected):
