@@ -59,9 +59,9 @@ build/.i18n: $(BOT_VENV)/.installed $(PO_FILES) bot/responses.yml bot/data/conte
 # The encoder and classifier code shape what is learned; the other components are read at run time.
 MODEL_CODE := bot/server/encoder.py bot/server/intent_classifier.py $(wildcard bot/encoder/*.py) bot/language/accents.py
 
-$(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA) $(MODEL_CODE)
+$(MODEL): $(BOT_VENV)/.installed build/.i18n config.yml domain.yml $(TRAINING_DATA) $(wildcard build/nlu/*.yml) $(MODEL_CODE)
 	OMP_NUM_THREADS=$(TRAIN_THREADS) ENCODER_THREADS=$(TRAIN_THREADS) $(RASA) train --domain build/domain --config config.yml \
-	  --data bot/data/nlu bot/data/rules --out models --fixed-model-name paligs
+	  --data bot/data/nlu bot/data/rules build/nlu --out models --fixed-model-name paligs
 
 setup: $(BOT_VENV)/.installed bot/web/node_modules/.installed build/.i18n ## create venvs, install, compile catalogs
 
@@ -83,7 +83,7 @@ run-production: train portal-setup ## nginx (TLS) and two Rasa replicas on Postg
 
 validate: setup ## rasa data validate --fail-on-warning
 	$(RASA) data validate --fail-on-warning --domain build/domain --config config.yml \
-	  --data bot/data/nlu bot/data/rules
+	  --data bot/data/nlu bot/data/rules build/nlu
 
 system-packages:
 	scripts/ensure-system-packages

@@ -8,10 +8,12 @@ from typing import List, Optional
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from bot.tooling.domain import build_domain
+    from bot.tooling.domain import build_button_examples, build_domain
 
     changed = build_domain()
     print("build/domain/responses.yml " + ("updated" if changed else "unchanged"))
+    changed = build_button_examples()
+    print("build/nlu/ (button titles as examples) " + ("updated" if changed else "unchanged"))
     return 0
 
 

@@ -11,4 +11,5 @@ RESPONSES_FILE = BOT_DIR / "responses.yml"
 WEB_DIR = BOT_DIR / "web"
 BUILD_DIR = REPO_DIR / "build"
 BUILD_DOMAIN_DIR = BUILD_DIR / "domain"
+BUILD_NLU_DIR = BUILD_DIR / "nlu"  # button titles as examples (bot/tooling/button_examples.py)
 CATALOG_DOMAIN = "messages"

@@ -11,12 +11,14 @@ import yaml
 from bot.contacts.book import contact_book, response_values
 from bot.forms.reply import ANSWER_OPTIONS
 from bot.i18n.catalogs import Catalogs
-from bot.i18n.responses import domain_responses, load_sources, write_domain_responses
+from bot.i18n.responses import domain_responses, load_sources, render_variant, write_domain_responses
 from bot.language.registry import registry
-from bot.paths import BUILD_DOMAIN_DIR, LOCALES_DIR, REPO_DIR, RESPONSES_FILE
+from bot.language.samples import NLU_DIR, nlu_examples
+from bot.paths import BUILD_DOMAIN_DIR, BUILD_NLU_DIR, LOCALES_DIR, REPO_DIR, RESPONSES_FILE
 from bot.screening.indicators import IndicatorSet, indicator_set
 from bot.screening.walkthrough import indicator_slot
 from bot.settings import load_settings
+from bot.tooling import button_examples
 
 
 def build_domain(target: Path = BUILD_DOMAIN_DIR) -> bool:
@@ -39,6 +41,26 @@ def build_domain(target: Path = BUILD_DOMAIN_DIR) -> bool:
     changed = _replace_if_changed(target / "responses.yml", lambda p: write_domain_responses(p, responses))
     slots = indicator_slots(indicator_set())
     return _replace_if_changed(target / "screening.yml", lambda p: _write_yaml(p, slots)) or changed
+
+
+def build_button_examples(target: Path = BUILD_NLU_DIR, nlu_dir: Path = NLU_DIR) -> bool:
+    """Write build/nlu/<code>.yml: every enabled language's button titles as examples of
+    their payload's intent (bot/tooling/button_examples.py says which are left out)."""
+    languages = registry().enabled_codes
+    catalogs = Catalogs(LOCALES_DIR)
+    values = response_values(contact_book(), load_settings().retention_days)
+    buttons = [
+        (lang, button["title"], button["payload"])
+        for name, source in sorted(load_sources(RESPONSES_FILE).items())
+        for variant in [source.default, *source.channels.values()]
+        if variant.buttons
+        for lang in languages
+        for button in render_variant(name, variant, lang, catalogs, values)["buttons"]
+    ]
+    known = {
+        lang: {button_examples.normalised(text) for text in nlu_examples(nlu_dir / lang)} for lang in languages
+    }
+    return button_examples.write_examples(target, button_examples.examples_by_language(buttons, known), languages)
 
 
 def indicator_slots(indicators: IndicatorSet) -> Dict[str, Any]:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 from bot.language.registry import registry
-from bot.paths import BOT_DIR, BUILD_DOMAIN_DIR, REPO_DIR
+from bot.paths import BOT_DIR, BUILD_DOMAIN_DIR, BUILD_NLU_DIR, REPO_DIR
 
 SEED = 2026
 FALLBACK = "nlu_fallback"
@@ -154,7 +154,9 @@ def heldout_report(
     for lang in languages:
         data = load_data(str(BOT_DIR / "data" / "nlu" / lang))
         train, test = data.train_test_split(train_frac=0.8, random_seed=SEED)
-        trains[lang], tests[lang] = train, list(test.intent_examples)
+        buttons = BUILD_NLU_DIR / f"{lang}.yml"  # the language's button titles teach as in make train
+        trains[lang] = train.merge(load_data(str(buttons))) if buttons.exists() else train
+        tests[lang] = list(test.intent_examples)
     with tempfile.TemporaryDirectory() as tmp:
         model = _train(list(trains.values()), Path(tmp), config)
         report = {lang: language_scores(p) for lang, p in asyncio.run(_predict(model, tests)).items()}

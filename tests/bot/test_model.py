@@ -23,7 +23,7 @@ def run(*args, cwd=REPO):
 
 def test_rasa_data_validate_is_clean():
     result = run(RASA, "data", "validate", "--fail-on-warning", "--domain", "build/domain",
-                 "--config", "config.yml", "--data", "bot/data/nlu", "bot/data/rules")
+                 "--config", "config.yml", "--data", "bot/data/nlu", "bot/data/rules", "build/nlu")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "UserWarning" not in result.stderr
 
