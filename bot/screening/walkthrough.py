@@ -101,18 +101,16 @@ def _age_of(message: Message, vocabulary: Vocabulary) -> Optional[str]:
     return worded
 
 
-def _named_option(
+def _first_answer(
     requested: Optional[str], message: Message, indicators: IndicatorSet, vocabulary: Vocabulary
 ) -> Optional[str]:
-    """The option of the first questions that the message names in words (or a typed age)."""
+    """The option the message gives to the age, place or sector question, by number or in words."""
     if requested == AGE_SLOT:
-        age = number_in(message.text)
-        typed = "adult" if age is not None and age in PLAUSIBLE_AGES else None
-        return vocabulary.age_group.match(message.text, message.lang) or typed
+        return _age_of(message, vocabulary)
     if requested == LOCATION_SLOT:
-        return vocabulary.location.match(message.text, message.lang)
+        return _choice_of(message, LOCATION_OPTIONS, vocabulary.location.match(message.text, message.lang))
     if requested == SECTOR_SLOT:
-        return vocabulary.sector.match(message.text, message.lang)
+        return _choice_of(message, indicators.sectors, vocabulary.sector.match(message.text, message.lang))
     return None
 
 
@@ -155,11 +153,11 @@ def interpret(
     numbered = requested in (AGE_SLOT, LOCATION_SLOT, SECTOR_SLOT, QUESTIONS_SLOT) and (
         pick_by_number(message.text, _options(requested, indicators))
     )
-    # The option named in words answers the question too: the classifier's guess at a short
+    # An option named in words answers the question too: the classifier's guess at a short
     # answer ("strādāju restorānā" read as a question about help) must not take it away,
     # unless the guess is an emergency, which always comes first.
-    worded = _named_option(requested, message, indicators, vocabulary)
-    if not numbered and message.intent in step_aside and (worded is None or message.intent == EMERGENCY):
+    answer = _first_answer(requested, message, indicators, vocabulary)
+    if not numbered and message.intent in step_aside and (answer is None or message.intent == EMERGENCY):
         return Outcome(Kind.STEP_ASIDE, state)
 
     if requested == CONSENT_SLOT:
@@ -170,21 +168,16 @@ def interpret(
             return Outcome(Kind.FILLED, replace(state, consent=False))
         return Outcome(Kind.UNCLEAR, state)
 
+    if requested in (AGE_SLOT, LOCATION_SLOT, SECTOR_SLOT) and answer is None:
+        return Outcome(Kind.UNCLEAR, state)
     if requested == AGE_SLOT:
-        age = _age_of(message, vocabulary)
-        return Outcome(Kind.FILLED, replace(state, age_group=age)) if age else Outcome(Kind.UNCLEAR, state)
-
+        return Outcome(Kind.FILLED, replace(state, age_group=answer))
     if requested == LOCATION_SLOT:
-        place = _choice_of(message, LOCATION_OPTIONS, vocabulary.location.match(message.text, message.lang))
-        return Outcome(Kind.FILLED, replace(state, location=place)) if place else Outcome(Kind.UNCLEAR, state)
-
-    if requested == SECTOR_SLOT:
-        sector = _choice_of(message, indicators.sectors, vocabulary.sector.match(message.text, message.lang))
-        if not sector:
-            return Outcome(Kind.UNCLEAR, state)
+        return Outcome(Kind.FILLED, replace(state, location=answer))
+    if requested == SECTOR_SLOT and answer is not None:
         return Outcome(
             Kind.FILLED,
-            replace(state, sector=sector, plan=plan_for(indicators, sector, state.answers)),
+            replace(state, sector=answer, plan=plan_for(indicators, answer, state.answers)),
         )
 
     if not numbered and message.intent == "is_minor" and not state.minor:
