@@ -60,6 +60,27 @@ def post(profile, sender, message, **metadata):
     return [r["text"] for r in reply.json() if r.get("text")]
 
 
+def recent_logs(profile, lines=40):
+    """The end of each replica's and the action server's log and of nginx's error log: a failure
+    here has been rare and unexplained, so it shows what the processes said."""
+    names = [*profile.replicas, "actions"]
+    parts = [f"--- {name} ---\n" + "\n".join(profile.log(name).splitlines()[-lines:]) for name in names]
+    error_log = profile.layout.error_log
+    nginx = error_log.read_text("utf-8", "replace").splitlines()[-lines:] if error_log.exists() else []
+    return "\n".join([*parts, "--- nginx error log ---", *nginx])
+
+
+def take_replies(profile, replies, count, timeout=60):
+    taken = []
+    for _ in range(count):
+        try:
+            taken.append(replies.get(timeout=timeout))
+        except queue.Empty:
+            pytest.fail(f"{len(taken)} of {count} replies ({taken}), then none within {timeout} s\n"
+                        f"{recent_logs(profile)}")
+    return taken
+
+
 def locks(profile, conversation):
     """How many times each replica has locked the conversation, from its own log."""
     line = f"Acquired lock for conversation '{conversation}'"
@@ -81,7 +102,7 @@ def test_rest_messages_alternate_between_the_replicas_and_the_conversation_keeps
         while (after := locks(profile, conversation)) == before and time.monotonic() < deadline:
             time.sleep(0.1)
         changed = [name for name in after if after[name] != before[name]]
-        assert len(changed) == 1 and after[changed[0]] == before[changed[0]] + 1, (before, after)
+        assert len(changed) == 1 and after[changed[0]] == before[changed[0]] + 1, (before, after, recent_logs(profile))
         handled.append(changed[0])
 
     assert sorted(set(handled)) == ["rasa-1", "rasa-2"]
@@ -121,10 +142,10 @@ def test_the_web_chat_talks_through_nginx(profile, transport, monkeypatch):
         session_id = sessions.get(timeout=20)
         client.emit("user_uttered", {"message": "/greet", "session_id": session_id,
                                      "metadata": {"lang": "uk", "src": "nginx-test"}})
-        greeting = [replies.get(timeout=60)["text"] for _ in range(3)]
+        greeting = [reply["text"] for reply in take_replies(profile, replies, 3)]
         client.emit("user_uttered", {"message": "/ask_contacts", "session_id": session_id,
                                      "metadata": {"lang": "uk", "src": "nginx-test"}})
-        contacts = [replies.get(timeout=60).get("text", "") for _ in range(2)]
+        contacts = [reply.get("text", "") for reply in take_replies(profile, replies, 2)]
     finally:
         client.disconnect()
     assert greeting == [expect.text(name, "uk") for name in ("utter_greet", "utter_greet_leave_anytime", "utter_menu")]
