@@ -10,6 +10,7 @@ Needs the machine's PostgreSQL and Redis (tests/support/services.py) and nginx; 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import queue
 import re
@@ -60,24 +61,53 @@ def post(profile, sender, message, **metadata):
     return [r["text"] for r in reply.json() if r.get("text")]
 
 
-def recent_logs(profile, lines=40):
-    """The end of each replica's and the action server's log and of nginx's error log: a failure
-    here has been rare and unexplained, so it shows what the processes said."""
-    names = [*profile.replicas, "actions"]
-    parts = [f"--- {name} ---\n" + "\n".join(profile.log(name).splitlines()[-lines:]) for name in names]
+# What a failed wait shows of each log: CI prints only part of a long failure, so only the lines that
+# can explain a lost reply (the socket.io server's and the lock's, warnings and errors), the newest last.
+TELLING = re.compile(r"socket|engineio|websocket|lock|ERROR|WARNING|Traceback|Error|action endpoint|utter", re.I)
+PYTHON_WARNING = re.compile(r"\w+Warning: |raise_warning\(")
+
+
+def recent_logs(profile, client_log=(), lines=15):
+    """The telling end of each replica's and the action server's log, nginx's error log and what the
+    test's own socket.io client said: a failure here has been rare and unexplained."""
+    parts = ["--- test client ---", *list(client_log)[-lines:]]
+    for name in [*profile.replicas, "actions"]:
+        telling = [line[:300] for line in profile.log(name).splitlines()
+                   if TELLING.search(line) and not PYTHON_WARNING.search(line)]
+        parts += [f"--- {name} ---", *telling[-lines:]]
     error_log = profile.layout.error_log
     nginx = error_log.read_text("utf-8", "replace").splitlines()[-lines:] if error_log.exists() else []
     return "\n".join([*parts, "--- nginx error log ---", *nginx])
 
 
-def take_replies(profile, replies, count, timeout=60):
+class Recorder(logging.Handler):
+    """Keeps the records of the test's socket.io client (connects, packets sent and received, closes)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        moment = time.strftime("%H:%M:%S", time.localtime(record.created)) + f".{int(record.msecs):03d}"
+        self.lines.append(f"{moment} {record.name} {record.getMessage()[:200]}")
+
+
+def client_logger(name, recorder):
+    logger = logging.getLogger(f"nginx-test.{name}")
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    logger.handlers = [recorder]
+    return logger
+
+
+def take_replies(profile, replies, count, timeout=60, client_log=()):
     taken = []
     for _ in range(count):
         try:
             taken.append(replies.get(timeout=timeout))
         except queue.Empty:
             pytest.fail(f"{len(taken)} of {count} replies ({taken}), then none within {timeout} s\n"
-                        f"{recent_logs(profile)}")
+                        f"{recent_logs(profile, client_log)}")
     return taken
 
 
@@ -134,19 +164,22 @@ def test_the_web_chat_talks_through_nginx(profile, transport, monkeypatch):
     http = requests.Session()
     http.verify = str(profile.certificate)
     replies, sessions = queue.Queue(), queue.Queue()
-    client = socketio.Client(reconnection=False, http_session=http)
+    recorder = Recorder()
+    client = socketio.Client(reconnection=False, http_session=http, logger=client_logger("socketio", recorder),
+                             engineio_logger=client_logger("engineio", recorder))
     client.on("bot_uttered", replies.put)
     client.on("session_confirm", sessions.put)
+    client.on("disconnect", lambda: recorder.lines.append(f"{time.strftime('%H:%M:%S')} disconnected"))
     client.connect(profile.url(), socketio_path="/socket.io", transports=[transport], wait_timeout=20)
     try:
         client.emit("session_request", {"session_id": None})
         session_id = sessions.get(timeout=20)
         client.emit("user_uttered", {"message": "/greet", "session_id": session_id,
                                      "metadata": {"lang": "uk", "src": "nginx-test"}})
-        greeting = [reply["text"] for reply in take_replies(profile, replies, 3)]
+        greeting = [reply["text"] for reply in take_replies(profile, replies, 3, client_log=recorder.lines)]
         client.emit("user_uttered", {"message": "/ask_contacts", "session_id": session_id,
                                      "metadata": {"lang": "uk", "src": "nginx-test"}})
-        contacts = [reply.get("text", "") for reply in take_replies(profile, replies, 2)]
+        contacts = [reply.get("text", "") for reply in take_replies(profile, replies, 2, client_log=recorder.lines)]
     finally:
         client.disconnect()
     assert greeting == [expect.text(name, "uk") for name in ("utter_greet", "utter_greet_leave_anytime", "utter_menu")]
