@@ -1,37 +1,22 @@
 """The real widget in Debian's Chromium, driven by Playwright (never a downloaded browser)."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect as see
-from playwright.sync_api import sync_playwright
 
 from tests.support import expect
+from tests.support.browser import chromium_page
 from tests.support.languages import native_names, phrases
 
 HOTLINE_QUESTION = phrases("hotline_question")  # asked in the person's own words, how they type it
 MENU = {"ur": "مینو"}  # "menu", a show_menu example of bot/data/nlu/ur/basics.yml
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not shutil.which(path):
-        pytest.fail("Debian package chromium is missing: apt-get install chromium (make test installs it)")
-    return path
-
 
 @pytest.fixture()
 def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740})
-        yield context.new_page()
-        context.close()
-        browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def test_widget_in_russian_contacts_and_quick_exit(servers, neutral_site, page):
