@@ -48,10 +48,11 @@ GOALS = Goals()
 # is not reached yet (73.7 % on 2026-12-01, accents put back, button titles teaching; the README
 # says why) and is held under that.
 FIRST_LANGUAGES_FLOORS = {"lv": Goals(leave_one_language_out=0.70), "en": GOALS, "ru": GOALS}
-# The eight languages added on 2026-11-30 (draft data, about 850 examples each; held-out sets
-# of about 170 messages and 13-15 emergencies): emergency recall at its goal, accuracy and
-# precision held under their first figures (79-87 % and 74-100 %) until their data grows.
-FLOORS = Goals(accuracy=0.75, emergency_precision=0.70, leave_one_language_out=0.65)
+# The eight languages added on 2026-11-30 (draft data, about 850-920 examples each; held-out sets
+# of about 170 messages and 13-15 emergencies): emergency recall at its goal, accuracy held under
+# its first figures (79-92 %) until their data grows, and precision under today's (87-100 %, since
+# everyday words were told apart from emergencies) by one message of slack.
+FLOORS = Goals(accuracy=0.75, emergency_precision=0.80, leave_one_language_out=0.65)
 
 
 @dataclass(frozen=True)
